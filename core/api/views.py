@@ -1,0 +1,49 @@
+"""Core API: who am I, and my API tokens (create shows the secret once; revoke)."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.serializers import ApiTokenCreateSerializer, ApiTokenSerializer, MeSerializer
+from core.models import ApiToken
+from core.services import api_token_create, api_token_revoke
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own tokens."""
+
+    serializer_class = ApiTokenSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user)
+
+    @extend_schema(
+        request=ApiTokenCreateSerializer,
+        responses={
+            201: inline_serializer(
+                "NewToken", {"token": serializers.CharField(), "id": serializers.IntegerField()}
+            )
+        },
+    )
+    def create(self, request):  # the only way in: the secret is shown here once
+        data = ApiTokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, raw = api_token_create(user=request.user, **data.validated_data)
+        body = ApiTokenSerializer(token).data | {"token": raw}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return Response(ApiTokenSerializer(api_token_revoke(token=self.get_object())).data)

@@ -1,0 +1,3 @@
+"""Core has no periodic tasks; apps declare theirs in `<app>/schedules.py` as BEAT_SCHEDULE."""
+
+BEAT_SCHEDULE: dict = {}

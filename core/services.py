@@ -1,0 +1,176 @@
+"""Writes for core: users and roles, API tokens, notifications and audit events."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError
+from core.models import ApiToken, AuditEvent, Notification
+from core.roles import Role
+
+TOKEN_PREFIX = "stw_"
+
+
+def roles_ensure() -> None:
+    """Create the role groups if missing (idempotent)."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def user_create_or_update(
+    *, username: str, role: Role, password: str | None = None, email: str = ""
+) -> tuple[User, bool]:
+    """Create the user (or update an existing one) with exactly this role."""
+    if not username.strip():
+        raise ApplicationError("A user name is required.")
+    roles_ensure()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    if email:
+        user.email = email
+    if password is not None:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.save()
+    user.groups.set([Group.objects.get(name=role.value)])
+    return user, created
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(
+    *, user: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token; the raw secret is returned once and only its hash is stored."""
+    if expires_in_days is not None and expires_in_days <= 0:
+        raise ApplicationError("expires_in_days must be a positive number of days.")
+    secret = secrets.token_urlsafe(32)
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secret}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name or "token",
+        prefix=prefix,
+        key_hash=_token_hash(raw),
+        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The active token matching `raw`, or None. Marks it used (at most once a minute)."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw)).first()
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def notify(
+    *, users: Iterable[User], title: str, body: str = "", url: str = "", email: bool = True
+) -> list[Notification]:
+    """In-app notification for each user; emails go out from a worker after commit."""
+    created = Notification.objects.bulk_create(
+        [Notification(user=user, title=title, body=body, url=url) for user in users]
+    )
+    to_email = [n.pk for n in created if n.user.email]
+    if email and to_email:
+        from core.tasks import notifications_email
+
+        transaction.on_commit(lambda: notifications_email.delay(to_email))
+    return created
+
+
+def notifications_email(*, notification_ids: Iterable[int]) -> int:
+    """Email each not-yet-emailed notification to its user; idempotent. Returns how many sent."""
+    sent = 0
+    pending = Notification.objects.select_related("user").filter(
+        pk__in=list(notification_ids), emailed_at__isnull=True
+    )
+    for notification in pending:
+        if not notification.user.email:
+            continue
+        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        send_mail(
+            f"[Steward] {notification.title}",
+            notification.body + link,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.user.email],
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for every field whose value differs."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    target: models.Model,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        changes=_jsonable(changes or {}),
+        note=note,
+    )

@@ -1,0 +1,89 @@
+"""The dashboard home, notifications, health probes and friendly error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.api.errors import json_error
+from core.dashboard import dashboard_cards
+from core.health import database_check, readiness_checks
+from core.htmx import render_page
+from core.selectors import notification_list
+from core.services import notifications_mark_read
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    cards = dashboard_cards(request.user)
+    sections: dict[str, list] = {}
+    for card in cards:
+        sections.setdefault(card.section or "Overview", []).append(card)
+    return render(request, "core/home.html", {"sections": sections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = request.POST.getlist("id") or None
+        notifications_mark_read(user=request.user, ids=ids)
+        if not request.htmx:
+            return redirect("notifications")
+    page = Paginator(notification_list(request.user), 25).get_page(request.GET.get("page"))
+    return render_page(request, "core/notifications.html", {"page": page}, partial="list")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    ok, detail = database_check()
+    body = {"status": "ok" if ok else "unavailable", "database": detail}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    results = {name: check() for name, check in readiness_checks().items()}
+    ready = all(ok for ok, _ in results.values())
+    body = {"status": "ok" if ready else "unavailable"}
+    body.update({name: detail for name, (_, detail) in results.items()})
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return json_error("bad_request", "The request could not be understood.", 400)
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    reason = str(exception) if exception else ""
+    if _is_api(request):
+        return json_error("permission_denied", reason or "You may not do this.", 403)
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return json_error("not_found", f"No API endpoint or object at {request.path}.", 404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return json_error(
+            "server_error", "Something went wrong on our side; it has been logged.", 500
+        )
+    # No request context: the database or a context processor may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,14 @@
+"""Who may do what with model outputs and guard scans (UI and API)."""
+
+from core.access import AccessPolicy
+from core.roles import Role
+
+ACCESS = AccessPolicy(
+    "monitoring",
+    {
+        # Outputs, verdicts, the guard's state.
+        "view": {Role.PM, Role.LEGAL},
+        # Push outputs over the API and read them back.
+        "ingest": {Role.PIPELINE},
+    },
+)

@@ -1,0 +1,20 @@
+"""Who may do what in the review queue and its dashboards (UI and API)."""
+
+from core.access import AccessPolicy
+from core.roles import Role
+
+ACCESS = AccessPolicy(
+    "review",
+    {
+        # Claim and label items in the queue.
+        "review": {Role.ANNOTATOR, Role.LEGAL},
+        # Settle disagreements; the adjudicator's label is final.
+        "adjudicate": {Role.LEGAL},
+        # Agreement, guard-quality and backlog dashboards; alert history.
+        "view": {Role.PM, Role.LEGAL},
+        # Sampling rules and alert rules; acknowledge and resolve alerts.
+        "configure": {Role.PM, Role.LEGAL},
+        # Report an output (user feedback from product pipelines and staff).
+        "feedback": {Role.PIPELINE, Role.PM, Role.LEGAL},
+    },
+)
