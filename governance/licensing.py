@@ -372,7 +372,11 @@ def parse_license_expression(text: str) -> Any:
     if not text:
         return None
     licensing = _licensing()
-    result = licensing.validate(text)
+    try:
+        result = licensing.validate(text)
+    except (ExpressionError, AttributeError) as exc:
+        # Some syntax errors trip over the library's own error reporting.
+        raise LicenseExpressionInvalid(f"'{text}' is not a valid license expression.") from exc
     unknown = [
         symbol
         for symbol in result.invalid_symbols
@@ -406,15 +410,19 @@ def license_keys(text: str) -> list[str]:
     if parsed is None:
         return []
     keys: list[str] = []
-    for symbol in parsed.symbols:
-        parts = (
-            [symbol.license_symbol.key, symbol.exception_symbol.key]
-            if isinstance(symbol, LicenseWithExceptionSymbol)
-            else [symbol.key]
-        )
-        for key in parts:
-            if key not in keys:
-                keys.append(key)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            found = [node.license_symbol.key, node.exception_symbol.key]
+        elif isinstance(node, LicenseSymbol):
+            found = [node.key]
+        else:
+            found = []
+            for arg in node.args:
+                walk(arg)
+        keys.extend(key for key in found if key not in keys)
+
+    walk(parsed)
     return keys
 
 
