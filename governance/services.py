@@ -363,6 +363,8 @@ _BOOL_FIELDS = {name for name in DATASET_FIELDS if name.startswith(("contains_",
 
 def _csv_value(name: str, raw: str) -> Any:
     raw = (raw or "").strip()
+    if raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@"):
+        raw = raw[1:]  # the export's guard against spreadsheet formulas
     if name in _BOOL_FIELDS:
         if raw.lower() in _TRUE:
             return True

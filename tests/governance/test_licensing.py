@@ -353,3 +353,17 @@ def test_notice_lists_every_component_needing_attribution():
 def test_notice_without_attribution():
     notice = attribution_notice("PD only", [part("OWT", "CC0-1.0")])
     assert "No component of this mix requires attribution." in notice
+
+
+def test_language_balance_follows_the_weights():
+    parts = [
+        MixPart("Ko", 1, dataset_verdict("CC0-1.0"), languages=("ko",)),
+        MixPart("EnDe", 2, dataset_verdict("CC0-1.0"), languages=("en", "de")),
+        MixPart("Code", 1, dataset_verdict("MIT")),
+    ]
+    assert training_mix_verdict(parts).languages == {
+        "de": 0.25,
+        "en": 0.25,
+        "ko": 0.25,
+        "unspecified": 0.25,
+    }

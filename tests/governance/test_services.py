@@ -333,3 +333,12 @@ def test_training_mix_list_for_pickers():
         ("A mix", "draft"),
         ("B mix", "draft"),
     ]
+
+
+def test_csv_export_defuses_formulas_and_import_restores_them(pm):
+    services.dataset_create(actor=pm, name="=HYPERLINK(1)", license_expression="MIT")
+    text = selectors.datasets_csv_export()
+    assert "\n'=HYPERLINK(1)," in text
+    Dataset.objects.all().delete()
+    services.datasets_import_csv(actor=pm, text=text)
+    assert Dataset.objects.get().name == "=HYPERLINK(1)"

@@ -196,6 +196,7 @@ def test_mix_builder_preview_updates_the_verdict(client_as, pm):
     ).content.decode()
     assert 'data-testid="commercial-use">not allowed' in second
     assert "75%" in second
+    assert "unspecified 100%" in second
     removed = client.post(
         "/governance/mixes/preview/",
         {"dataset": [free.pk, nc.pk], "weight": ["1", "3"], "remove": nc.pk},
