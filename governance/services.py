@@ -160,9 +160,8 @@ def dataset_create(*, actor: User | None, name: str, **fields: Any) -> Dataset:
     dataset.full_clean()
     _refresh_verdict(dataset)
     dataset.save()
-    audit_record(
-        actor=actor, target=dataset, action="created", changes=field_changes({}, _snapshot(dataset))
-    )
+    filled = {k: v for k, v in _snapshot(dataset).items() if v not in (None, "", [], False)}
+    audit_record(actor=actor, target=dataset, action="created", changes=field_changes({}, filled))
     return dataset
 
 
