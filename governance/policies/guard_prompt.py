@@ -11,6 +11,7 @@ the violated codes), so the verdict token is not the first one generated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,29 @@ LLAMA_GUARD_3_CATEGORIES: tuple[GuardCategory, ...] = (
 
 class GuardPromptError(ValueError):
     """The categories or the conversation cannot be put to the guard."""
+
+
+# The guard answers with a comma-separated list of codes, so a code must be one short token:
+# an upper-case letter, then letters, digits or underscores (S1, S14, C1, MED_ADVICE).
+CATEGORY_CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
+
+
+def category_problems(categories: Sequence[GuardCategory]) -> list[str]:
+    """Everything that keeps these categories from being put to the guard, in order."""
+    problems = []
+    seen: set[str] = set()
+    for category in categories:
+        if not CATEGORY_CODE_PATTERN.fullmatch(category.code):
+            problems.append(
+                f"Category code {category.code!r} is malformed: use an upper-case letter "
+                "followed by up to 15 upper-case letters, digits or underscores (e.g. S1, C2)."
+            )
+        elif category.code in seen:
+            problems.append(f"Category code {category.code} is used twice.")
+        seen.add(category.code)
+        if not category.name.strip() or "\n" in category.name:
+            problems.append(f"Category {category.code} needs a one-line name.")
+    return problems
 
 
 def _category_block(categories: Sequence[GuardCategory], with_descriptions: bool) -> str:

@@ -15,8 +15,16 @@ class Policy(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Legal users who may approve versions; anyone in Legal when empty.",
+    )
     review_cadence_days = models.PositiveIntegerField(default=180)
     next_review_on = models.DateField(null=True, blank=True)
+    # The review date owners were last reminded about, so the daily task reminds once.
+    review_reminded_for = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +70,10 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.policy} v{self.number}"
 
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
 
 class PolicyCategory(models.Model):
     class Action(models.TextChoices):
@@ -85,3 +97,63 @@ class PolicyCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+
+class PolicyException(models.Model):
+    """A category that does not apply to one deployment or project (`scope`), and why."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="exceptions")
+    scope = models.SlugField(max_length=100, help_text="Deployment or project key")
+    code = models.CharField(max_length=16, help_text="The category code excluded in this scope")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["version", "scope", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "scope", "code"], name="policy_exception_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} off in {self.scope}"
+
+
+class PolicyTransition(models.Model):
+    """One step of a version through the workflow: who, when, from and to, and why."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=PolicyVersion.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=PolicyVersion.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class PolicyAttestation(models.Model):
+    """A user confirmed having read one published version."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="attestations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_attestations"
+    )
+    attested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="policy_attestation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.version}"

@@ -110,3 +110,23 @@ def test_no_categories_and_bad_role_are_refused():
         guard_prompt([], CONVERSATION)
     with pytest.raises(GuardPromptError, match="role must be 'Agent' or 'User'"):
         guard_prompt(DEFAULT, CONVERSATION, role="Bot")
+
+
+def test_category_problems_name_malformed_duplicate_and_nameless_codes():
+    from governance.policies.guard_prompt import category_problems
+
+    assert category_problems(DEFAULT) == []
+    assert category_problems([GuardCategory("MED_ADVICE", "Medical Advice")]) == []
+    problems = category_problems(
+        [
+            GuardCategory("s1", "Lower case"),
+            GuardCategory("S 2", "Space"),
+            GuardCategory("C1", "One"),
+            GuardCategory("C1", "Again"),
+            GuardCategory("C2", " "),
+        ]
+    )
+    assert problems[0].startswith("Category code 's1' is malformed")
+    assert problems[1].startswith("Category code 'S 2' is malformed")
+    assert "Category code C1 is used twice." in problems
+    assert "Category C2 needs a one-line name." in problems
