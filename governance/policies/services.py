@@ -509,7 +509,6 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
         _approver_check(actor, version.policy)
     from_status = version.status
     now = timezone.now()
-    previous = None
     if verb == "publish":
         previous = policy.versions.filter(status=Status.PUBLISHED).first()
         if previous is not None:
@@ -530,17 +529,15 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
     version.save(update_fields=["status", "published_at"])
     _transition_record(version=version, from_status=from_status, actor=actor, note=note)
     if verb == "publish":
-        _ask_for_attestation(policy=policy, version=version, previous=previous)
+        _ask_for_attestation(policy=policy, version=version, actor=actor)
     return version
 
 
-def _ask_for_attestation(
-    *, policy: Policy, version: PolicyVersion, previous: PolicyVersion | None
-) -> None:
-    """Everyone who read an earlier version is asked to read this one."""
+def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User) -> None:
+    """Everyone who read an earlier version (and the owner) is asked to read this one."""
     readers = User.objects.filter(
         Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
-    ).distinct()
+    ).exclude(pk=actor.pk).distinct()
     url = reverse("policies:published", args=[policy.pk])
     notify(
         users=list(readers),
