@@ -535,9 +535,13 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
 
 def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User) -> None:
     """Everyone who read an earlier version (and the owner) is asked to read this one."""
-    readers = User.objects.filter(
-        Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
-    ).exclude(pk=actor.pk).distinct()
+    readers = (
+        User.objects.filter(
+            Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
+        )
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
     url = reverse("policies:published", args=[policy.pk])
     notify(
         users=list(readers),
