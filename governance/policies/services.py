@@ -103,11 +103,14 @@ def _clean_exceptions(
         where = f"exceptions[{index}]"
         if not isinstance(raw, Mapping):
             raise ApplicationError(f"{where} must be an object with scope, code and reason.")
-        scope = slugify(str(raw.get("scope") or ""))
+        # The scope is matched exactly against the project key pipelines send with outputs.
+        scope = str(raw.get("scope") or "").strip()
         code = str(raw.get("code") or "").strip()
         reason = str(raw.get("reason") or "").strip()
         if not scope:
             raise ApplicationError(f"{where}.scope names the deployment or project it covers.")
+        if len(scope) > 100 or any(ch.isspace() for ch in scope):
+            raise ApplicationError(f"{where}.scope must be a project key: no spaces, 100 chars.")
         if code not in known:
             raise ApplicationError(f"{where}.code {code!r} is not a category of this version.")
         if not reason:

@@ -155,3 +155,35 @@ def test_demo_data_is_idempotent(legal):
         c.code for c in selectors.guard_categories(version, scope="clinic-helpdesk")
     ]
     assert Policy.objects.filter(name=demo.DEMO_POLICY).count() == 1
+
+
+def test_legal_changes_owner_approvers_and_cadence(client_as, legal, make_user):
+    from core.roles import Role
+
+    approver = make_user(Role.LEGAL, username="approver_legal")
+    policy = policy_with_version(legal)
+    client = client_as(legal)
+    assert (
+        "Owner, approvers and review cadence"
+        in client.get(f"/governance/policies/{policy.pk}/").content.decode()
+    )
+    client.post(
+        f"/governance/policies/{policy.pk}/settings/",
+        {
+            "name": "Support bot",
+            "owner": approver.pk,
+            "approvers": [approver.pk],
+            "review_cadence_days": 30,
+            "next_review_on": "2030-01-31",
+        },
+    )
+    policy.refresh_from_db()
+    assert policy.owner == approver and list(policy.approvers.all()) == [approver]
+    assert policy.review_cadence_days == 30 and str(policy.next_review_on) == "2030-01-31"
+    assert "approvers" in [key for event in policy_history(policy) for key in event.changes]
+
+
+def policy_history(policy):
+    from core.selectors import audit_history
+
+    return list(audit_history(policy))
