@@ -504,6 +504,16 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
             f"{version.get_status_display().lower()} (needs {allowed}).",
             code="bad_transition",
         )
+    if (
+        verb == "retire"
+        and version.status == Status.PUBLISHED
+        and policy.slug == DEFAULT_POLICY_SLUG
+    ):
+        # Monitoring falls back to this policy: it must always have a version in force.
+        raise ConflictError(
+            "The default policy must keep a published version; publish a new one instead.",
+            code="default_policy",
+        )
     if verb in ("submit", "approve", "publish"):
         problems = version_publish_problems(version)
         if problems:
