@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that several serializers share get one stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ConversationRoleEnum": ["user", "assistant"],
+        "GuardRoleEnum": ["Agent", "User"],
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------
