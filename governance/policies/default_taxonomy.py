@@ -37,7 +37,7 @@ DEFAULT_DESCRIPTIONS = {
 DEFAULT_DISABLED = frozenset({"S14"})
 
 
-def default_categories() -> list[dict]:
+def default_categories() -> list[dict[str, str | bool]]:
     """The default version's categories as plain dicts, in taxonomy order."""
     return [
         {

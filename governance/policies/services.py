@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.errors import ApplicationError, ConflictError
+from core.roles import Role
 from core.services import audit_record, field_changes, notify
 from governance.policies.default_taxonomy import (
     DEFAULT_POLICY_NAME,
@@ -543,7 +544,24 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
     _transition_record(version=version, from_status=from_status, actor=actor, note=note)
     if verb == "publish":
         _ask_for_attestation(policy=policy, version=version, actor=actor)
+    elif verb == "submit":
+        _ask_for_approval(policy=policy, version=version, actor=actor, note=note)
     return version
+
+
+def _ask_for_approval(*, policy: Policy, version: PolicyVersion, actor: User, note: str) -> None:
+    """The policy's approvers (or everyone in Legal) hear that a version awaits them."""
+    approvers = list(policy.approvers.filter(is_active=True))
+    if not approvers:
+        approvers = list(
+            User.objects.filter(is_active=True, groups__name=Role.LEGAL.value).distinct()
+        )
+    notify(
+        users=[user for user in approvers if user.pk != actor.pk],
+        title=f"{policy.name} v{version.number} awaits approval",
+        body=note or version.summary or "A new version of this red-line policy is in review.",
+        url=reverse("policies:version", args=[policy.pk, version.number]),
+    )
 
 
 def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User) -> None:

@@ -253,3 +253,19 @@ def test_the_default_policy_keeps_a_published_version(legal):
     with pytest.raises(ConflictError, match="must keep a published version"):
         services.policy_transition(actor=legal, policy=default, verb="retire")
     assert selectors.policy_published_version(default) is not None
+
+
+def test_submitting_asks_the_approvers_and_reject_sends_back_to_draft(legal, make_user):
+    approver = make_user(Role.LEGAL, username="approver_legal")
+    bystander = make_user(Role.LEGAL, username="bystander_legal")
+    policy = policy_with_version(legal, approvers=[approver])
+    services.policy_transition(actor=legal, policy=policy, verb="submit", note="Please look")
+    asked = Notification.objects.get(user=approver)
+    assert asked.title == "Support bot v1 awaits approval" and asked.body == "Please look"
+    assert not Notification.objects.filter(user=bystander).exists()
+    version = services.policy_transition(
+        actor=approver, policy=policy, verb="reject", note="S6 too vague"
+    )
+    assert version.status == Status.DRAFT
+    assert version.transitions.first().note == "S6 too vague"
+    services.version_update(actor=legal, version=version, summary="S6 clarified")
