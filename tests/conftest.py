@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
+from core.registry import steward_modules
 from core.roles import Role
 from core.services import api_token_create
 from tests.factories import UserFactory
@@ -25,6 +27,26 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def _flushes_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(transactional) or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the rows migrations seed (license catalog, default policy) after a
+    transactional test's flush, so every later test starts from a migrated database."""
+    yield
+    if _flushes_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            for module in steward_modules("reference_data"):
+                module.ensure()
 
 
 @pytest.fixture
