@@ -104,6 +104,10 @@ class RoadmapTemplateTask(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def dependency_keys(self) -> list[str]:
+        return [task.key for task in self.depends_on.all()]
+
 
 class Roadmap(models.Model):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="roadmap")

@@ -86,6 +86,10 @@ class RoadmapOverview:
     blocked_gates: list[TaskRow] = field(default_factory=list)
 
     @property
+    def task_list(self) -> list[RoadmapTask]:
+        return [row.task for row in self.rows]
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
