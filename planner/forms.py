@@ -70,7 +70,7 @@ class ChecklistItemForm(forms.Form):
     status = forms.ChoiceField(choices=ChecklistItem.Status.choices)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     finding = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    evidence_url = forms.URLField(required=False)
+    evidence_url = forms.URLField(required=False, assume_scheme="https")
 
 
 class TrainingEstimateForm(forms.Form):

@@ -32,7 +32,7 @@ def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:
             distinct=True,
         ),
         roadmap_end=Max("roadmap__tasks__due_on"),
-    )
+    ).order_by("-created_at", "-id")
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(use_case__icontains=search))
     if status:
