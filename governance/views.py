@@ -1,11 +1,488 @@
 """Governance pages: thin views over governance services and selectors."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import ApplicationError
+from core.htmx import render_page
+from core.selectors import audit_history
+from governance import selectors, services
+from governance.filtersets import DatasetFilterSet
+from governance.forms import (
+    CardImportForm,
+    CsvImportForm,
+    DatasetForm,
+    DecisionForm,
+    LicenseOverrideForm,
+    MixForm,
+)
+from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
+
+PAGE_SIZE = 25
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _dataset_or_404(pk: int) -> Dataset:
+    dataset = selectors.dataset_get(pk)
+    if dataset is None:
+        raise Http404("No such dataset.")
+    return dataset
+
+
+def _mix_or_404(pk: int) -> TrainingMix:
+    mix = selectors.training_mix_get(pk)
+    if mix is None:
+        raise Http404("No such training mix.")
+    return mix
 
 
 @ACCESS.required("view")
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/index.html")
+    return render(
+        request,
+        "governance/index.html",
+        {
+            "counts": selectors.inventory_counts(),
+            "recent": selectors.dataset_list().order_by("-updated_at")[:8],
+        },
+    )
+
+
+# --- licenses --------------------------------------------------------------------------------
+
+
+@ACCESS.required("view")
+def license_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    use_class = request.GET.get("use_class", "")
+    curated = request.GET.get("scope", "curated") != "all"
+    licenses = selectors.license_list(search=search, use_class=use_class, curated=curated)
+    page = Paginator(licenses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "governance/license_list.html",
+        {
+            "page": page,
+            "q": search,
+            "use_class": use_class,
+            "scope": "curated" if curated else "all",
+            "use_classes": License.UseClass.choices,
+        },
+        partial="results",
+    )
+
+
+@ACCESS.required("view")
+@require_http_methods(["GET", "POST"])
+def license_detail(request: HttpRequest, spdx_id: str) -> HttpResponse:
+    license_obj = selectors.license_get(spdx_id)
+    if license_obj is None:
+        raise Http404("No such license in the catalog.")
+    can_override = ACCESS.allows(request.user, "review")
+    form = LicenseOverrideForm(instance=license_obj, prefix="override")
+    if request.method == "POST":
+        if not can_override:
+            raise PermissionDenied("Only Legal may override license facts.")
+        before = License.objects.get(pk=license_obj.pk)
+        form = LicenseOverrideForm(request.POST, instance=before, prefix="override")
+        if form.is_valid():
+            facts = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                services.license_override(
+                    actor=request.user,
+                    license=License.objects.get(pk=license_obj.pk),
+                    reason=form.cleaned_data["reason"],
+                    **facts,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"The facts of {license_obj.spdx_id} were overridden.")
+                return redirect(license_obj.get_absolute_url())
+    return render(
+        request,
+        "governance/license_detail.html",
+        {
+            "license": license_obj,
+            "form": form,
+            "can_override": can_override,
+            "datasets": selectors.licenses_used_by(license_obj)[:50],
+            "events": audit_history(license_obj)[:50],
+        },
+    )
+
+
+# --- datasets --------------------------------------------------------------------------------
+
+
+@ACCESS.required("view")
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    filterset = DatasetFilterSet(
+        request.GET, queryset=selectors.dataset_list().select_related("steward")
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "governance/dataset_list.html",
+        {"filterset": filterset, "page": page, "can_edit": ACCESS.allows(request.user, "edit")},
+        partial="results",
+    )
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    form = DatasetForm(request.POST or None, initial={"steward": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            dataset = services.dataset_create(actor=request.user, name=data.pop("name"), **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"'{dataset.name}' was added as a draft.")
+            return redirect(dataset.get_absolute_url())
+    return render(request, "governance/dataset_form.html", {"form": form, "dataset": None})
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset_or_404(pk)
+    form = DatasetForm(request.POST or None, instance=Dataset.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_update(
+                actor=request.user, dataset=dataset, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"'{dataset.name}' was saved.")
+            return redirect(dataset.get_absolute_url())
+    return render(request, "governance/dataset_form.html", {"form": form, "dataset": dataset})
+
+
+@ACCESS.required("view")
+def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset_or_404(pk)
+    return render(request, "governance/dataset_detail.html", _dataset_context(request, dataset))
+
+
+def _dataset_context(request: HttpRequest, dataset: Dataset, **extra: Any) -> dict[str, Any]:
+    return {
+        "dataset": dataset,
+        "verdict": selectors.dataset_verdict(dataset),
+        "events": audit_history(dataset)[:50],
+        "mixes": dataset.mixes.all(),
+        "can_edit": ACCESS.allows(request.user, "edit"),
+        "can_review": ACCESS.allows(request.user, "review"),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        **extra,
+    }
+
+
+@ACCESS.required("edit")
+@require_POST
+def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset_or_404(pk)
+    try:
+        dataset = services.dataset_submit(
+            actor=request.user, dataset=dataset, note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"'{dataset.name}' was sent to legal review.")
+    return redirect(dataset.get_absolute_url())
+
+
+@ACCESS.required("review")
+@require_POST
+def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    dataset = _dataset_or_404(pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if decision == "approve":
+                dataset = services.dataset_approve(
+                    actor=request.user,
+                    dataset=dataset,
+                    note=data["note"],
+                    conditions=data["conditions"],
+                    next_review_date=data["next_review_date"],
+                )
+            else:
+                dataset = services.dataset_reject(
+                    actor=request.user, dataset=dataset, note=data["note"]
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(dataset.get_absolute_url())
+        else:
+            messages.success(
+                request, f"'{dataset.name}' is now {dataset.get_status_display().lower()}."
+            )
+            return redirect(request.POST.get("next") or dataset.get_absolute_url())
+    context = _dataset_context(request, dataset, decision_form=form)
+    return render(request, "governance/dataset_detail.html", context, status=400)
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def dataset_import_card(request: HttpRequest) -> HttpResponse:
+    form = CardImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_import_card(
+                actor=request.user,
+                card=form.cleaned_data["card"],
+                hub_id=form.cleaned_data["hub_id"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"'{dataset.name}' was imported as a draft.")
+            return redirect(dataset.get_absolute_url())
+    return render(request, "governance/import_card.html", {"form": form})
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def dataset_import_csv(request: HttpRequest) -> HttpResponse:
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    bad_rows: list[dict] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv_file"].read().decode("utf-8", errors="replace")
+        try:
+            result = services.datasets_import_csv(actor=request.user, text=text)
+        except ApplicationError as exc:
+            bad_rows = exc.extra.get("rows", [])
+            form.add_error(None, exc.message if not bad_rows else "Nothing was imported.")
+            status = 400
+        else:
+            messages.success(
+                request, f"Imported: {result['created']} new, {result['updated']} updated."
+            )
+            return redirect("governance:dataset_list")
+    return render(
+        request,
+        "governance/import_csv.html",
+        {"form": form, "bad_rows": bad_rows},
+        status=status,
+    )
+
+
+@ACCESS.required("view")
+def dataset_export_csv(request: HttpRequest) -> HttpResponse:
+    datasets = DatasetFilterSet(request.GET, queryset=selectors.dataset_list()).qs
+    response = HttpResponse(
+        selectors.datasets_csv_export(datasets), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="datasets.csv"'
+    return response
+
+
+@ACCESS.required("view")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "governance/review_queue.html",
+        {
+            "awaiting": selectors.datasets_awaiting_review().select_related("steward")[:100],
+            "overdue": selectors.datasets_overdue_review().select_related("steward")[:100],
+            "mixes": selectors.training_mixes_awaiting_review()[:100],
+            "can_review": ACCESS.allows(request.user, "review"),
+        },
+    )
+
+
+# --- training mixes --------------------------------------------------------------------------
+
+
+@ACCESS.required("view")
+def mix_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.training_mix_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/mix_list.html",
+        {"page": page, "can_edit": ACCESS.allows(request.user, "edit")},
+    )
+
+
+def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]]:
+    """Components posted by the builder: parallel `dataset` / `weight` lists, plus add/remove."""
+    ids = request.POST.getlist("dataset")
+    weights = request.POST.getlist("weight")
+    remove = request.POST.get("remove", "")
+    errors: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for dataset_id, weight in zip(ids, weights, strict=False):
+        if dataset_id == remove:
+            continue
+        rows.append({"dataset": dataset_id, "weight": weight})
+    added = request.POST.get("add_dataset", "")
+    if added and added not in ids:
+        rows.append({"dataset": added, "weight": request.POST.get("add_weight") or "1"})
+    datasets = Dataset.objects.in_bulk([r["dataset"] for r in rows if str(r["dataset"]).isdigit()])
+    resolved = []
+    for row in rows:
+        dataset = datasets.get(int(row["dataset"])) if str(row["dataset"]).isdigit() else None
+        if dataset is None:
+            errors.append("A dataset in the mix no longer exists.")
+            continue
+        try:
+            weight = float(row["weight"])
+        except (TypeError, ValueError):
+            errors.append(f"{dataset.name}: the weight must be a number.")
+            weight = 1.0
+        if weight <= 0:
+            errors.append(f"{dataset.name}: the weight must be greater than zero.")
+        resolved.append({"dataset": dataset, "weight": weight})
+    return resolved, errors
+
+
+def _builder_context(rows: list[dict[str, Any]], errors: list[str]) -> dict[str, Any]:
+    in_mix = {row["dataset"].pk for row in rows}
+    verdict = selectors.training_mix_preview([(row["dataset"], row["weight"]) for row in rows])
+    return {
+        "rows": [row | {"share": verdict.shares.get(row["dataset"].name, 0)} for row in rows],
+        "mix_verdict": verdict,
+        "verdict": verdict.verdict,
+        "builder_errors": errors,
+        "available": Dataset.objects.exclude(pk__in=in_mix).order_by("name"),
+    }
+
+
+@ACCESS.required("edit")
+@require_POST
+def mix_preview(request: HttpRequest) -> HttpResponse:
+    """The builder's fragment (components and live verdict) for the posted components."""
+    rows, errors = _builder_rows(request)
+    return render(request, "governance/mix_form.html#builder", _builder_context(rows, errors))
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def mix_create(request: HttpRequest) -> HttpResponse:
+    return _mix_form(request, None)
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def mix_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mix_form(request, _mix_or_404(pk))
+
+
+def _mix_form(request: HttpRequest, mix: TrainingMix | None) -> HttpResponse:
+    if request.method == "POST":
+        form = MixForm(request.POST)
+        rows, errors = _builder_rows(request)
+        if form.is_valid() and not errors:
+            components = [{"dataset": r["dataset"], "weight": r["weight"]} for r in rows]
+            try:
+                if mix is None:
+                    mix = services.training_mix_create(
+                        actor=request.user, components=components, **form.cleaned_data
+                    )
+                else:
+                    mix = services.training_mix_update(
+                        actor=request.user, mix=mix, components=components, **form.cleaned_data
+                    )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"The training mix '{mix.name}' was saved.")
+                return redirect(mix.get_absolute_url())
+    else:
+        initial = {"name": mix.name, "description": mix.description} if mix else {}
+        form = MixForm(initial=initial)
+        rows = (
+            [{"dataset": c.dataset, "weight": c.weight} for c in mix.components.all()]
+            if mix
+            else []
+        )
+        errors = []
+    context = {"form": form, "mix": mix, **_builder_context(rows, errors)}
+    return render(request, "governance/mix_form.html", context)
+
+
+@ACCESS.required("view")
+def mix_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mix = _mix_or_404(pk)
+    verdict = selectors.training_mix_verdict(mix)
+    components = selectors.training_mix_components(mix)
+    return render(
+        request,
+        "governance/mix_detail.html",
+        {
+            "mix": mix,
+            "rows": [
+                {
+                    "dataset": c.dataset,
+                    "weight": c.weight,
+                    "share": verdict.shares.get(c.dataset.name),
+                }
+                for c in components
+            ],
+            "mix_verdict": verdict,
+            "verdict": verdict.verdict,
+            "blockers": selectors.training_mix_blockers(mix),
+            "events": audit_history(mix)[:50],
+            "can_edit": ACCESS.allows(request.user, "edit"),
+            "can_review": ACCESS.allows(request.user, "review"),
+        },
+    )
+
+
+@ACCESS.required("view")
+def mix_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    mix = _mix_or_404(pk)
+    response = HttpResponse(
+        selectors.training_mix_notice(mix), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="NOTICE-{mix.pk}.md"'
+    return response
+
+
+@ACCESS.required("edit")
+@require_POST
+def mix_workflow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    mix = _mix_or_404(pk)
+    note = request.POST.get("note", "")
+    try:
+        if step == "submit":
+            mix = services.training_mix_submit(actor=request.user, mix=mix, note=note)
+        elif step == "approve":
+            mix = services.training_mix_approve(actor=request.user, mix=mix, note=note)
+        elif step == "reject":
+            mix = services.training_mix_reject(actor=request.user, mix=mix, note=note)
+        else:
+            raise Http404("No such step.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"'{mix.name}' is now {mix.get_status_display().lower()}.")
+    return redirect(mix.get_absolute_url())

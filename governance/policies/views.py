@@ -1,11 +1,435 @@
-"""Policy pages: thin views over policy services and selectors."""
+"""Policy pages: thin views over policy services and selectors (htmx fragments where useful)."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from core.errors import ApplicationError
+from core.htmx import is_htmx_partial, render_page
+from core.selectors import audit_history
+from governance.policies import selectors, services
+from governance.policies.guard_prompt import ROLES
+from governance.policies.models import Policy, PolicyCategory, PolicyVersion
 from governance.policies.permissions import ACCESS
 
+Status = PolicyVersion.Status
+VERBS = {
+    # verb: (button label, access rule, statuses of the latest version it applies to)
+    "submit": ("Submit for review", "edit", {Status.DRAFT}),
+    "approve": ("Approve", "publish", {Status.IN_REVIEW}),
+    "publish": ("Publish", "publish", {Status.APPROVED}),
+    "reject": ("Send back to draft", "publish", {Status.IN_REVIEW, Status.APPROVED}),
+    "retire": ("Retire", "publish", {Status.PUBLISHED}),
+}
+STATUS_TONES = {
+    Status.DRAFT: "",
+    Status.IN_REVIEW: "warn",
+    Status.APPROVED: "warn",
+    Status.PUBLISHED: "good",
+    Status.RETIRED: "",
+}
 
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(getattr(exc, "message", exc))
+
+
+@vary_on_headers("HX-Request")
 @ACCESS.required("view")
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "policies/index.html")
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    review = request.GET.get("review", "")
+    policies = selectors.policy_list(query=query, status=status)
+    if review == "overdue":
+        policies = policies.filter(pk__in=selectors.policies_review_overdue().values("pk"))
+    page = Paginator(policies, 25).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "policy": policy,
+            "review": selectors.review_state(policy),
+            "tone": STATUS_TONES.get(policy.latest_status, ""),
+            "status_label": Status(policy.latest_status).label if policy.latest_status else "",
+        }
+        for policy in page
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "status": status,
+        "review": review,
+        "statuses": Status.choices,
+        "can_edit": ACCESS.allows(request.user, "edit"),
+    }
+    return render_page(request, "policies/index.html", context, partial="list")
+
+
+@require_POST
+@ACCESS.required("edit")
+def create(request: HttpRequest) -> HttpResponse:
+    try:
+        policy = services.policy_create(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+            review_cadence_days=int(request.POST.get("review_cadence_days") or 180),
+        )
+    except (ApplicationError, ValidationError, ValueError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("policies:index")
+    messages.success(request, f"Created {policy.name} with a first draft.")
+    return redirect("policies:version", policy.pk, 1)
+
+
+def _detail_context(request: HttpRequest, policy: Policy) -> dict:
+    versions = list(policy.versions.order_by("-number"))
+    latest = versions[0] if versions else None
+    verbs = []
+    if latest is not None:
+        for verb, (label, rule, statuses) in VERBS.items():
+            if latest.status in statuses and ACCESS.allows(request.user, rule):
+                verbs.append({"verb": verb, "label": label})
+    return {
+        "policy": policy,
+        "versions": versions,
+        "latest": latest,
+        "published": next((v for v in versions if v.status == Status.PUBLISHED), None),
+        "verbs": verbs,
+        "tones": STATUS_TONES,
+        "review": selectors.review_state(policy),
+        "transitions": selectors.policy_transitions(policy)[:30],
+        "events": audit_history(policy)[:20],
+        "can_edit": ACCESS.allows(request.user, "edit"),
+        **_attestation_context(request, policy),
+    }
+
+
+def _attestation_context(request: HttpRequest, policy: Policy) -> dict:
+    can_see_all = ACCESS.allows(request.user, "publish")
+    return {
+        "attestation": selectors.attestation_status(policy) if can_see_all else None,
+        "my_attestation": selectors.user_attestation(request.user, policy),
+        "published_version": selectors.policy_published_version(policy),
+        "can_attest": ACCESS.allows(request.user, "attest"),
+        "policy": policy,
+    }
+
+
+@vary_on_headers("HX-Request")
+@ACCESS.required("view")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy.objects.select_related("owner"), pk=pk)
+    return render(request, "policies/detail.html", _detail_context(request, policy))
+
+
+@require_POST
+@ACCESS.required("view")
+def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    try:
+        version = services.policy_transition(
+            actor=request.user, policy=policy, verb=verb, note=request.POST.get("note", "")
+        )
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, f"Version {version.number} is now {version.get_status_display().lower()}."
+        )
+    return redirect("policies:detail", policy.pk)
+
+
+@require_POST
+@ACCESS.required("edit")
+def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    try:
+        draft = services.version_draft_start(actor=request.user, policy=policy)
+    except ApplicationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("policies:detail", policy.pk)
+    return redirect("policies:version", policy.pk, draft.number)
+
+
+@require_POST
+@ACCESS.required("edit")
+def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    services.policy_review_complete(
+        actor=request.user, policy=policy, note=request.POST.get("note", "")
+    )
+    messages.success(request, f"Reviewed; next review on {policy.next_review_on:%Y-%m-%d}.")
+    return redirect("policies:detail", policy.pk)
+
+
+# --- one version: editor, exceptions, preview ----------------------------------------------
+
+
+def _version_context(request: HttpRequest, version: PolicyVersion, **extra) -> dict:
+    policy = version.policy
+    categories = list(version.categories.all())
+    exceptions = list(version.exceptions.all())
+    editable = version.status == Status.DRAFT and ACCESS.allows(request.user, "edit")
+    scopes = sorted({e.scope for e in exceptions})
+    others = list(policy.versions.exclude(pk=version.pk).order_by("-number"))
+    return {
+        "policy": policy,
+        "version": version,
+        "categories": categories,
+        "exceptions": exceptions,
+        "editable": editable,
+        "actions": PolicyCategory.Action.choices,
+        "scopes": scopes,
+        "roles": ROLES,
+        "tone": STATUS_TONES.get(version.status, ""),
+        "other_versions": others,
+        "problems": services.version_publish_problems(version)
+        if version.status in (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+        else [],
+        **extra,
+    }
+
+
+def _version(pk: int, number: int) -> PolicyVersion:
+    return get_object_or_404(
+        PolicyVersion.objects.select_related("policy"), policy_id=pk, number=number
+    )
+
+
+@vary_on_headers("HX-Request")
+@ACCESS.required("view")
+def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    context = _version_context(request, _version(pk, number))
+    return render_page(request, "policies/version.html", context, partial="editor")
+
+
+def _editor_change(request: HttpRequest, pk: int, number: int, change) -> HttpResponse:
+    """Apply one editor change, then answer with the refreshed editor (or the page)."""
+    version = _version(pk, number)
+    error = ""
+    try:
+        change(version)
+    except (ApplicationError, ValidationError) as exc:
+        error = _error_text(exc)
+    version.refresh_from_db()
+    if is_htmx_partial(request):
+        context = _version_context(request, version, error=error)
+        return render(request, "policies/version.html#editor", context)
+    if error:
+        messages.error(request, error)
+    return redirect("policies:version", pk, number)
+
+
+def _category_fields(request: HttpRequest) -> dict:
+    return {
+        "code": request.POST.get("code", "").strip(),
+        "name": request.POST.get("name", ""),
+        "description": request.POST.get("description", ""),
+        "action": request.POST.get("action", PolicyCategory.Action.REVIEW),
+        "enabled": request.POST.get("enabled") == "on",
+    }
+
+
+@require_POST
+@ACCESS.required("edit")
+def category_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    fields = _category_fields(request)
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.category_add(actor=request.user, version=v, category=fields),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def category_edit(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+    fields = _category_fields(request)
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.category_change(
+            actor=request.user, version=v, code=code, changes=fields
+        ),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def category_move(
+    request: HttpRequest, pk: int, number: int, code: str, direction: str
+) -> HttpResponse:
+    offset = -1 if direction == "up" else 1
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.category_move(actor=request.user, version=v, code=code, offset=offset),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def category_remove(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.category_remove(actor=request.user, version=v, code=code),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def exception_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.exception_add(
+            actor=request.user,
+            version=v,
+            scope=request.POST.get("scope", ""),
+            code=request.POST.get("code", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def exception_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.exception_remove(
+            actor=request.user,
+            version=v,
+            scope=request.POST.get("scope", ""),
+            code=request.POST.get("code", ""),
+        ),
+    )
+
+
+@require_POST
+@ACCESS.required("edit")
+def summary_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    return _editor_change(
+        request,
+        pk,
+        number,
+        lambda v: services.version_update(
+            actor=request.user, version=v, summary=request.POST.get("summary", "")
+        ),
+    )
+
+
+@require_POST
+@ACCESS.required("view")
+def preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The exact prompt the guard would read for the conversation typed in the preview pane."""
+    version = _version(pk, number)
+    conversation = [{"role": "user", "content": request.POST.get("user_message", "")}]
+    reply = request.POST.get("assistant_message", "")
+    role = request.POST.get("role", "Agent")
+    if reply.strip():
+        conversation.append({"role": "assistant", "content": reply})
+    elif role == "Agent":
+        role = "User"  # nothing to judge on the agent side: judge the user turn
+    context: dict = {"version": version, "role": role}
+    try:
+        result = selectors.guard_prompt_preview(
+            policy=version.policy,
+            conversation=conversation,
+            scope=request.POST.get("scope") or None,
+            role=role,
+            with_descriptions=request.POST.get("with_descriptions") == "on",
+            version_number=version.number,
+        )
+    except ApplicationError as exc:
+        context["preview_error"] = _error_text(exc)
+    else:
+        context["prompt"] = result.prompt
+        context["codes"] = result.codes
+    return render(request, "policies/version.html#preview-result", context)
+
+
+@vary_on_headers("HX-Request")
+@ACCESS.required("view")
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    versions = list(policy.versions.order_by("-number"))
+    context: dict = {"policy": policy, "versions": versions}
+    try:
+        to_number = int(request.GET.get("to") or (versions[0].number if versions else 0))
+        from_number = int(request.GET.get("from") or max(to_number - 1, 1))
+    except ValueError:
+        to_number = from_number = 0
+    if len(versions) >= 1 and from_number and to_number:
+        try:
+            old = selectors.policy_version_get(policy, from_number)
+            new = selectors.policy_version_get(policy, to_number)
+        except ApplicationError as exc:
+            context["error"] = _error_text(exc)
+        else:
+            context.update(old=old, new=new, diff=selectors.version_diff(old, new))
+    context.update(from_number=from_number, to_number=to_number)
+    return render_page(request, "policies/diff.html", context, partial="result")
+
+
+# --- attestation ---------------------------------------------------------------------------
+
+
+@require_POST
+@ACCESS.required("attest")
+def attest(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    error = ""
+    try:
+        services.policy_attest(user=request.user, policy=policy)
+    except ApplicationError as exc:
+        error = _error_text(exc)
+    if is_htmx_partial(request):
+        context = _attestation_context(request, policy) | {"attest_error": error}
+        return render(request, "policies/attestation.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"Thank you: you confirmed {policy.name}.")
+    return redirect("policies:published", policy.pk)
+
+
+@ACCESS.required("attest")
+def published(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version in force, to read and confirm (open to everyone asked to attest)."""
+    policy = get_object_or_404(Policy, pk=pk)
+    version = selectors.policy_published_version(policy)
+    context = _attestation_context(request, policy) | {
+        "version": version,
+        "categories": list(version.categories.filter(enabled=True)) if version else [],
+        "exceptions": list(version.exceptions.all()) if version else [],
+        "can_view": ACCESS.allows(request.user, "view"),
+    }
+    return render(request, "policies/published.html", context)
+
+
+@ACCESS.required("attest")
+def attest_list(request: HttpRequest) -> HttpResponse:
+    awaiting = list(selectors.policies_awaiting_attestation(request.user))
+    awaiting_ids = {v.pk for v in awaiting}
+    confirmed = [v for v in selectors.published_versions() if v.pk not in awaiting_ids]
+    return render(
+        request, "policies/attest_list.html", {"awaiting": awaiting, "confirmed": confirmed}
+    )

@@ -1,0 +1,220 @@
+"""Serializers for the governance API: licenses, datasets with their verdict, training mixes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from governance import licensing, selectors
+from governance.models import Dataset, License, MixComponent, TrainingMix
+
+
+class VerdictSerializer(serializers.Serializer):
+    commercial_use = serializers.ChoiceField(choices=licensing.COMMERCIAL_USE_CHOICES)
+    attribution_required = serializers.BooleanField()
+    attribution_lines = serializers.ListField(child=serializers.CharField())
+    share_alike = serializers.BooleanField()
+    no_derivatives = serializers.BooleanField()
+    needs_legal_review = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    licenses = serializers.ListField(child=serializers.CharField())
+
+
+class MixVerdictSerializer(VerdictSerializer):
+    conflicts = serializers.ListField(child=serializers.CharField())
+    shares = serializers.DictField(child=serializers.FloatField())
+
+
+class LicenseSerializer(serializers.ModelSerializer):
+    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = License
+        fields = [
+            "spdx_id",
+            "name",
+            "use_class",
+            "attribution_required",
+            "share_alike",
+            "no_derivatives",
+            "needs_legal_review",
+            "is_exception",
+            "curated",
+            "note",
+            "facts_source",
+            "facts_version",
+            "overridden_by",
+            "overridden_at",
+            "override_reason",
+        ]
+        read_only_fields = fields
+
+
+class LicenseOverrideSerializer(serializers.Serializer):
+    use_class = serializers.ChoiceField(choices=License.UseClass.choices, required=False)
+    attribution_required = serializers.BooleanField(required=False)
+    share_alike = serializers.BooleanField(required=False)
+    no_derivatives = serializers.BooleanField(required=False)
+    needs_legal_review = serializers.BooleanField(required=False)
+    reason = serializers.CharField()
+
+
+def _check_expression(value: str) -> str:
+    try:
+        return licensing.normalize_license_expression(value)
+    except licensing.LicenseExpressionInvalid as exc:
+        raise serializers.ValidationError(exc.message) from exc
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    steward = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
+    steward_username = serializers.CharField(source="steward.username", read_only=True, default="")
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verdict = serializers.SerializerMethodField()
+    review_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "id",
+            "name",
+            "version",
+            "homepage",
+            "hub_id",
+            "steward",
+            "steward_username",
+            "license_expression",
+            "license_url",
+            "collection_method",
+            "generated_by",
+            "contains_books_or_papers",
+            "contains_faces",
+            "contains_personal_data",
+            "web_crawled",
+            "languages",
+            "task_categories",
+            "size_rows",
+            "size_tokens",
+            "intended_use",
+            "prep_language_filter",
+            "prep_dedup",
+            "prep_quality_filter",
+            "prep_pii_removal",
+            "prep_toxicity_filter",
+            "status",
+            "reviewer",
+            "reviewed_at",
+            "decision_note",
+            "next_review_date",
+            "review_overdue",
+            "verdict",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
+        extra_kwargs = {"name": {"validators": []}}
+
+    def validate_license_expression(self, value: str) -> str:
+        return _check_expression(value)
+
+    @extend_schema_field(VerdictSerializer)
+    def get_verdict(self, dataset: Dataset) -> dict[str, Any]:
+        return dataset.verdict or selectors.dataset_verdict(dataset).as_dict()
+
+
+class DatasetSubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DatasetApproveSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    conditions = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Conditions of use; when given, the dataset is approved with conditions.",
+    )
+    next_review_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DatasetRejectSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class CardImportSerializer(serializers.Serializer):
+    card = serializers.CharField(help_text="The dataset card: README.md with YAML front matter")
+    hub_id = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CsvImportSerializer(serializers.Serializer):
+    csv = serializers.CharField(help_text="CSV text with the export's columns")
+
+
+class CsvImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class MixComponentSerializer(serializers.ModelSerializer):
+    dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
+    dataset_name = serializers.CharField(source="dataset.name", read_only=True)
+    weight = serializers.FloatField(min_value=0.0, default=1.0)
+
+    class Meta:
+        model = MixComponent
+        fields = ["dataset", "dataset_name", "weight"]
+
+
+class TrainingMixSerializer(serializers.ModelSerializer):
+    components = MixComponentSerializer(many=True, required=False)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verdict = serializers.SerializerMethodField()
+    conflicts = serializers.SerializerMethodField()
+    blockers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingMix
+        fields = [
+            "id",
+            "name",
+            "description",
+            "status",
+            "reviewer",
+            "reviewed_at",
+            "decision_note",
+            "components",
+            "verdict",
+            "conflicts",
+            "blockers",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
+        extra_kwargs = {"name": {"validators": []}}
+
+    def _mix_verdict(self, mix: TrainingMix) -> licensing.MixVerdict:
+        cache = self.context.setdefault("_mix_verdicts", {})
+        if mix.pk not in cache:
+            cache[mix.pk] = selectors.training_mix_verdict(mix)
+        return cache[mix.pk]
+
+    @extend_schema_field(MixVerdictSerializer)
+    def get_verdict(self, mix: TrainingMix) -> dict[str, Any]:
+        return self._mix_verdict(mix).as_dict()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_conflicts(self, mix: TrainingMix) -> list[str]:
+        return self._mix_verdict(mix).conflicts
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_blockers(self, mix: TrainingMix) -> list[str]:
+        return selectors.training_mix_blockers(mix)
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,132 @@
+"""Forms for the governance pages; the services still validate everything."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+
+from governance import licensing
+from governance.models import Dataset, License
+
+
+class CommaListField(forms.CharField):
+    """A list of short strings typed as `en, de, fr`."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+
+
+class DatasetForm(forms.ModelForm):
+    languages = CommaListField(required=False, help_text="Language codes, e.g. en, ko")
+    task_categories = CommaListField(required=False, help_text="e.g. text-generation")
+    steward = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"), required=False
+    )
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "name",
+            "version",
+            "homepage",
+            "hub_id",
+            "steward",
+            "license_expression",
+            "license_url",
+            "collection_method",
+            "generated_by",
+            "contains_books_or_papers",
+            "contains_faces",
+            "contains_personal_data",
+            "web_crawled",
+            "languages",
+            "task_categories",
+            "size_rows",
+            "size_tokens",
+            "intended_use",
+            "prep_language_filter",
+            "prep_dedup",
+            "prep_quality_filter",
+            "prep_pii_removal",
+            "prep_toxicity_filter",
+            "next_review_date",
+        ]
+        widgets = {
+            "intended_use": forms.Textarea(attrs={"rows": 2}),
+            "next_review_date": forms.DateInput(attrs={"type": "date"}),
+            "license_expression": forms.TextInput(
+                attrs={"placeholder": "e.g. CC-BY-SA-3.0 OR GFDL-1.3-or-later"}
+            ),
+        }
+        help_texts = {
+            "license_expression": "SPDX expression: AND, OR, WITH, LicenseRef-… for custom terms",
+        }
+
+    def validate_unique(self) -> None:
+        """The service checks name clashes (case-insensitively)."""
+
+    def clean_license_expression(self) -> str:
+        try:
+            return licensing.normalize_license_expression(
+                self.cleaned_data.get("license_expression") or ""
+            )
+        except licensing.LicenseExpressionInvalid as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Approve with conditions: the conditions of use",
+    )
+    next_review_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CardImportForm(forms.Form):
+    hub_id = forms.CharField(required=False, label="Hub id", help_text="e.g. allenai/c4")
+    card = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 12}), label="Dataset card (README.md)"
+    )
+    card_file = forms.FileField(required=False, label="…or upload README.md")
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("card_file")
+        if upload:
+            data["card"] = upload.read().decode("utf-8", errors="replace")
+        if not (data.get("card") or "").strip():
+            raise forms.ValidationError("Paste a dataset card or upload its README.md.")
+        return data
+
+
+class CsvImportForm(forms.Form):
+    csv_file = forms.FileField(label="CSV file (the export's columns)")
+
+
+class LicenseOverrideForm(forms.ModelForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Why")
+
+    class Meta:
+        model = License
+        fields = [
+            "use_class",
+            "attribution_required",
+            "share_alike",
+            "no_derivatives",
+            "needs_legal_review",
+        ]
+
+
+class MixForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

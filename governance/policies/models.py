@@ -1,0 +1,159 @@
+"""Red-line policies: a named policy set, its numbered versions and their ordered categories."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Policy(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Legal users who may approve versions; anyone in Legal when empty.",
+    )
+    review_cadence_days = models.PositiveIntegerField(default=180)
+    next_review_on = models.DateField(null=True, blank=True)
+    # The review date owners were last reminded about, so the daily task reminds once.
+    review_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True, help_text="What changed in this version")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "number"], name="policy_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(status="published"),
+                name="one_published_version_per_policy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class PolicyCategory(models.Model):
+    class Action(models.TextChoices):
+        BLOCK = "block", "Block"
+        REVIEW = "review", "Send to review"
+        LOG = "log", "Log only"
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="categories")
+    position = models.PositiveIntegerField()
+    code = models.CharField(max_length=16)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    action = models.CharField(max_length=8, choices=Action.choices, default=Action.REVIEW)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="policy_category_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class PolicyException(models.Model):
+    """A category that does not apply to one deployment or project (`scope`), and why."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="exceptions")
+    scope = models.SlugField(max_length=100, help_text="Deployment or project key")
+    code = models.CharField(max_length=16, help_text="The category code excluded in this scope")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["version", "scope", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "scope", "code"], name="policy_exception_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} off in {self.scope}"
+
+
+class PolicyTransition(models.Model):
+    """One step of a version through the workflow: who, when, from and to, and why."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=PolicyVersion.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=PolicyVersion.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class PolicyAttestation(models.Model):
+    """A user confirmed having read one published version."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="attestations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_attestations"
+    )
+    attested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="policy_attestation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.version}"

@@ -1,0 +1,10 @@
+"""Background work for red-line policies: the daily review reminder."""
+
+from celery import shared_task
+
+from governance.policies import services
+
+
+@shared_task(name="policies.review_overdue_notify")
+def review_overdue_notify() -> int:
+    return services.policies_review_overdue_notify()

@@ -1,0 +1,261 @@
+"""Reads for governance: license facts, the inventory, verdicts, the review queue and mixes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from governance import licensing
+from governance.filtersets import DatasetFilterSet
+from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
+
+CSV_FIELDS = [
+    "name",
+    "version",
+    "homepage",
+    "hub_id",
+    "license_expression",
+    "license_url",
+    "collection_method",
+    "generated_by",
+    "contains_books_or_papers",
+    "contains_faces",
+    "contains_personal_data",
+    "web_crawled",
+    "languages",
+    "task_categories",
+    "size_rows",
+    "size_tokens",
+    "intended_use",
+    "prep_language_filter",
+    "prep_dedup",
+    "prep_quality_filter",
+    "prep_pii_removal",
+    "prep_toxicity_filter",
+    "status",
+    "next_review_date",
+    "steward",
+]
+
+
+# --- licenses --------------------------------------------------------------------------------
+
+
+def license_facts_for(keys: Iterable[str]) -> dict[str, licensing.LicenseFacts]:
+    """Facts for these ids from the catalog (with Legal's overrides), built-in facts otherwise."""
+    wanted = {key.lower() for key in keys}
+    facts = {row.key: row.as_facts() for row in License.objects.filter(key__in=wanted)}
+    builtin = licensing.builtin_catalog()
+    for key in wanted - facts.keys():
+        if key in builtin:
+            facts[key] = builtin[key]
+    return facts
+
+
+def license_list(*, search: str = "", use_class: str = "", curated: bool = False) -> QuerySet:
+    qs = License.objects.all()
+    if search:
+        qs = qs.filter(Q(spdx_id__icontains=search) | Q(name__icontains=search))
+    if use_class:
+        qs = qs.filter(use_class=use_class)
+    if curated:
+        qs = qs.filter(Q(curated=True) | Q(overridden_at__isnull=False))
+    return qs.order_by("-curated", "spdx_id")
+
+
+def license_get(spdx_id: str) -> License | None:
+    return License.objects.filter(key=spdx_id.lower()).first()
+
+
+def licenses_used_by(license_obj: License) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(license_expression__icontains=license_obj.spdx_id)
+
+
+# --- datasets --------------------------------------------------------------------------------
+
+
+def license_verdict(
+    expression: str, *, flags: licensing.DatasetFlags | None = None, name: str = ""
+) -> licensing.Verdict:
+    """A verdict against the live catalog (raises LicenseExpressionInvalid)."""
+    keys = licensing.license_keys(expression)
+    if flags and flags.generated_by:
+        terms = licensing.api_terms_for(flags.generated_by)
+        keys += [terms] if terms else []
+    return licensing.dataset_verdict(
+        expression, catalog=license_facts_for(keys), flags=flags, name=name
+    )
+
+
+def dataset_verdict(dataset: Dataset) -> licensing.Verdict:
+    keys = licensing.license_keys(dataset.license_expression)
+    terms = licensing.api_terms_for(dataset.generated_by) if dataset.generated_by else None
+    return licensing.dataset_verdict(
+        dataset.license_expression,
+        catalog=license_facts_for([*keys, *([terms] if terms else [])]),
+        flags=dataset.flags(),
+        name=dataset.name,
+        source_url=dataset.homepage
+        or (f"https://huggingface.co/datasets/{dataset.hub_id}" if dataset.hub_id else ""),
+        license_url=dataset.license_url,
+    )
+
+
+def dataset_list(*, filters: dict | None = None) -> QuerySet[Dataset]:
+    qs = Dataset.objects.select_related("steward", "reviewer")
+    return DatasetFilterSet(filters or {}, queryset=qs).qs
+
+
+def dataset_get(pk: int) -> Dataset | None:
+    return Dataset.objects.select_related("steward", "reviewer").filter(pk=pk).first()
+
+
+def datasets_awaiting_review() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(status=ReviewStatus.IN_REVIEW).order_by("updated_at")
+
+
+def datasets_overdue_review() -> QuerySet[Dataset]:
+    return (
+        Dataset.objects.filter(
+            next_review_date__lt=timezone.localdate(),
+        )
+        .exclude(status=ReviewStatus.IN_REVIEW)
+        .order_by("next_review_date")
+    )
+
+
+def datasets_approved() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(
+        status__in=[ReviewStatus.APPROVED, ReviewStatus.APPROVED_WITH_CONDITIONS]
+    )
+
+
+def inventory_counts() -> dict[str, int]:
+    counts = Dataset.objects.aggregate(
+        total=Count("id"),
+        awaiting=Count("id", filter=Q(status=ReviewStatus.IN_REVIEW)),
+        approved=Count(
+            "id",
+            filter=Q(status__in=[ReviewStatus.APPROVED, ReviewStatus.APPROVED_WITH_CONDITIONS]),
+        ),
+        rejected=Count("id", filter=Q(status=ReviewStatus.REJECTED)),
+        not_commercial=Count("id", filter=Q(commercial_use=licensing.NOT_ALLOWED)),
+    )
+    counts["overdue"] = datasets_overdue_review().count()
+    counts["mixes"] = TrainingMix.objects.count()
+    counts["licenses"] = License.objects.count()
+    return counts
+
+
+def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
+    rows = Dataset.objects.select_related("steward") if datasets is None else datasets
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, "commercial_use", "needs_legal_review"])
+    writer.writeheader()
+    for dataset in rows:
+        row = {}
+        for name in CSV_FIELDS:
+            value = getattr(dataset, name)
+            if name == "steward":
+                value = dataset.steward.username if dataset.steward else ""
+            elif isinstance(value, list):
+                value = ";".join(value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif value is None:
+                value = ""
+            row[name] = value
+        row["commercial_use"] = dataset.commercial_use
+        row["needs_legal_review"] = "yes" if dataset.needs_legal_review else "no"
+        writer.writerow(row)
+    return out.getvalue()
+
+
+# --- training mixes --------------------------------------------------------------------------
+
+
+def training_mix_list() -> QuerySet[TrainingMix]:
+    """Every mix, for lists and pickers (name, status)."""
+    return TrainingMix.objects.annotate(component_count=Count("components")).order_by("name")
+
+
+def training_mix_get(pk: int) -> TrainingMix | None:
+    return TrainingMix.objects.filter(pk=pk).first()
+
+
+def training_mix_components(mix: TrainingMix) -> list[MixComponent]:
+    return list(mix.components.select_related("dataset"))
+
+
+def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart]:
+    return [
+        licensing.MixPart(
+            name=dataset.name,
+            weight=float(weight),
+            verdict=dataset_verdict(dataset),
+            status=dataset.status,
+        )
+        for dataset, weight in pairs
+    ]
+
+
+def training_mix_preview(pairs: Sequence[tuple[Dataset, float]]) -> licensing.MixVerdict:
+    """The verdict of datasets with weights that are not (yet) saved as a mix."""
+    return licensing.training_mix_verdict(_mix_parts(pairs))
+
+
+def training_mix_verdict(mix: TrainingMix) -> licensing.MixVerdict:
+    return training_mix_preview([(c.dataset, c.weight) for c in training_mix_components(mix)])
+
+
+def training_mix_notice(mix: TrainingMix) -> str:
+    pairs = [(c.dataset, c.weight) for c in training_mix_components(mix)]
+    return licensing.attribution_notice(mix.name, _mix_parts(pairs))
+
+
+def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
+    """Sentences for the mix's datasets that are not approved, and for its conflicts."""
+    components = training_mix_components(mix)
+    problems: list[str] = []
+    if not components:
+        problems.append(f"Training mix '{mix.name}' has no datasets.")
+    for component in components:
+        dataset = component.dataset
+        if dataset.status == ReviewStatus.REJECTED:
+            problems.append(f"Dataset '{dataset.name}' in the mix is rejected.")
+        elif not dataset.is_approved:
+            problems.append(
+                f"Dataset '{dataset.name}' in the mix is not approved yet "
+                f"({dataset.get_status_display().lower()})."
+            )
+    if components:
+        problems += training_mix_verdict(mix).conflicts
+    return problems
+
+
+def training_mix_blockers(mix: TrainingMix) -> list[str]:
+    """What keeps the mix from being used for training; empty once Legal has approved it.
+
+    A dataset rejected after the mix was approved still blocks it.
+    """
+    if mix.status == TrainingMix.Status.APPROVED:
+        return [
+            f"Dataset '{c.dataset.name}' in the mix is rejected."
+            for c in training_mix_components(mix)
+            if c.dataset.status == ReviewStatus.REJECTED
+        ]
+    status_sentence = {
+        TrainingMix.Status.DRAFT: f"Training mix '{mix.name}' has not been submitted for "
+        "legal review.",
+        TrainingMix.Status.IN_REVIEW: f"Training mix '{mix.name}' is awaiting legal review.",
+        TrainingMix.Status.REJECTED: f"Training mix '{mix.name}' was rejected by Legal.",
+    }[TrainingMix.Status(mix.status)]
+    return [status_sentence, *training_mix_dataset_problems(mix)]
+
+
+def training_mixes_awaiting_review() -> QuerySet[TrainingMix]:
+    return TrainingMix.objects.filter(status=TrainingMix.Status.IN_REVIEW)

@@ -1,0 +1,10 @@
+"""Governance background work: the daily check for overdue license reviews."""
+
+from celery import shared_task
+
+from governance import services
+
+
+@shared_task(name="governance.datasets_flag_overdue")
+def datasets_flag_overdue() -> int:
+    return services.datasets_flag_overdue()
