@@ -84,5 +84,15 @@ def load_demo(stdout) -> None:
 
 
 def _link_governance(project: Project, owner: User) -> None:
-    """Link the demo mix and policy when governance's demo data provides them."""
-    return None
+    """Link governance's demo mix (still waiting on Legal) and its published demo policy."""
+    from governance.demo import DEMO_MIX
+    from governance.policies.demo import DEMO_POLICY
+    from governance.policies.selectors import policy_list
+    from governance.selectors import training_mix_list
+
+    services.project_update(
+        project=project,
+        user=owner,
+        training_mix=training_mix_list().filter(name=DEMO_MIX).first(),
+        policy=policy_list().filter(name=DEMO_POLICY).first(),
+    )

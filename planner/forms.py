@@ -31,12 +31,23 @@ class ProjectForm(forms.ModelForm):
             "model_approach",
             "model_size",
             "approach_rationale",
+            "training_mix",
+            "policy",
         ]
         widgets = {
             "start_date": DATE,
             "use_case": forms.Textarea(attrs={"rows": 3}),
             "approach_rationale": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The pickers read the other apps through their selectors.
+        from governance.policies.selectors import policy_list
+        from governance.selectors import training_mix_list
+
+        self.fields["training_mix"].queryset = training_mix_list()
+        self.fields["policy"].queryset = policy_list()
 
 
 class RoadmapInstantiateForm(forms.Form):

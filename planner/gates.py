@@ -20,8 +20,8 @@ def training_mix_gate_blockers(project: Project) -> list[str]:
     try:
         from governance.selectors import training_mix_blockers
     except ImportError:
-        return [f"The verdict on training mix “{mix}” cannot be read here."]
-    return [f"Training mix “{mix.name}”: {reason}" for reason in training_mix_blockers(mix)]
+        return [f"The verdict on training mix '{mix}' cannot be read here."]
+    return list(training_mix_blockers(mix))
 
 
 def policy_gate_blockers(project: Project) -> list[str]:
@@ -31,9 +31,9 @@ def policy_gate_blockers(project: Project) -> list[str]:
     try:
         from governance.policies.selectors import policy_published_version
     except ImportError:
-        return [f"Whether policy “{policy}” is published cannot be read here."]
+        return [f"Whether policy '{policy}' is published cannot be read here."]
     if policy_published_version(policy) is None:
-        return [f"Policy “{policy}” has no published version."]
+        return [f"Policy '{policy}' has no published version yet."]
     return []
 
 

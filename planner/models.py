@@ -45,6 +45,22 @@ class Project(models.Model):
     )
     model_size = models.CharField(max_length=50, blank=True, help_text="e.g. 7B, 70B")
     approach_rationale = models.TextField(blank=True)
+    training_mix = models.ForeignKey(
+        "governance.TrainingMix",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planner_projects",
+        help_text="The mix Legal must approve before the first fine-tune",
+    )
+    policy = models.ForeignKey(
+        "policies.Policy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planner_projects",
+        help_text="The red-line policy that must be published before the first fine-tune",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,15 +24,19 @@ from planner.seed import DEBUGGING_ORDER
 
 
 def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:
-    qs = Project.objects.select_related("owner").annotate(
-        tasks_total=Count("roadmap__tasks", distinct=True),
-        tasks_done=Count(
-            "roadmap__tasks",
-            filter=Q(roadmap__tasks__status=RoadmapTask.Status.DONE),
-            distinct=True,
-        ),
-        roadmap_end=Max("roadmap__tasks__due_on"),
-    ).order_by("-created_at", "-id")
+    qs = (
+        Project.objects.select_related("owner")
+        .annotate(
+            tasks_total=Count("roadmap__tasks", distinct=True),
+            tasks_done=Count(
+                "roadmap__tasks",
+                filter=Q(roadmap__tasks__status=RoadmapTask.Status.DONE),
+                distinct=True,
+            ),
+            roadmap_end=Max("roadmap__tasks__due_on"),
+        )
+        .order_by("-created_at", "-id")
+    )
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(use_case__icontains=search))
     if status:

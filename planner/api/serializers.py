@@ -32,6 +32,8 @@ PROJECT_FIELDS = [
     "model_approach",
     "model_size",
     "approach_rationale",
+    "training_mix",
+    "policy",
     "advice",
     "created_at",
 ]
