@@ -142,3 +142,9 @@ class TemplateEditForm(forms.Form):
                     f"Every task needs {', '.join(sorted(missing))}: {task}"
                 )
         return tasks
+
+
+class TemplateCreateForm(TemplateEditForm):
+    slug = forms.SlugField(max_length=80, help_text="Short id used by the API, e.g. eval-first")
+
+    field_order = ["name", "slug", "description", "tasks"]

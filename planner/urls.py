@@ -20,6 +20,7 @@ urlpatterns = [
     path("checklists/<int:pk>.md", views.checklist_markdown, name="checklist_markdown"),
     path("checklist-items/<int:pk>/", views.checklist_item_update, name="checklist_item"),
     path("templates/", views.template_list, name="templates"),
+    path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
     path("presets/<int:pk>/", views.preset_update, name="preset_update"),

@@ -25,6 +25,7 @@ from planner.forms import (
     RoadmapInstantiateForm,
     TaskMoveForm,
     TaskStatusForm,
+    TemplateCreateForm,
     TemplateEditForm,
     TrainingEstimateForm,
 )
@@ -347,6 +348,33 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"template": template, "tasks": tasks, "form": form}
     context["can_edit"] = ACCESS.allows(request.user, "edit")
     return render_page(request, "planner/template.html", context)
+
+
+NEW_TEMPLATE_EXAMPLE = """\
+- key: eval-set
+  title: Build the evaluation set
+  day: 1
+  duration: 2
+- key: baseline
+  title: Prompted baseline
+  day: 3
+  depends_on: [eval-set]
+"""
+
+
+@ACCESS.required("edit")
+@require_http_methods(["GET", "POST"])
+def template_create(request: HttpRequest) -> HttpResponse:
+    form = TemplateCreateForm(request.POST or None, initial={"tasks": NEW_TEMPLATE_EXAMPLE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.roadmap_template_create(user=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, f"Template “{template.name}” created.")
+            return redirect("planner:template", pk=template.pk)
+    return render_page(request, "planner/template_new.html", {"form": form})
 
 
 @ACCESS.required("edit")

@@ -50,6 +50,15 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = PROJECT_FIELDS
         read_only_fields = ["id", "created_at", "advice"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pick the linked mix and policy through the other apps' selectors.
+        from governance.policies.selectors import policy_list
+        from governance.selectors import training_mix_list
+
+        self.fields["training_mix"].queryset = training_mix_list()
+        self.fields["policy"].queryset = policy_list()
+
     def get_advice(self, project: Project) -> str:
         return approach_advice(
             data_sensitivity=project.data_sensitivity, model_approach=project.model_approach

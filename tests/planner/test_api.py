@@ -383,3 +383,28 @@ def test_task_owner_and_status_change_is_recorded(api, pm, make_user):
 
     events = list(audit_history(RoadmapTask.objects.get(pk=tasks[0]["id"])))
     assert events[0].changes["status"] == ["todo", "doing"]
+
+
+def test_project_links_a_mix_and_a_policy_by_id(api, pm, legal):
+    from governance.policies.services import policy_default_ensure
+    from governance.services import training_mix_create
+
+    mix = training_mix_create(actor=pm, name="API mix")
+    policy = policy_default_ensure()
+    response = api(pm).post(
+        "/api/v1/projects/",
+        {
+            "name": "Linked",
+            "start_date": "2026-11-30",
+            "training_mix": mix.pk,
+            "policy": policy.pk,
+        },
+    )
+    assert response.status_code == 201, response.json()
+    project = ProjectFactory._meta.model.objects.get(pk=response.json()["id"])
+    tasks = {t["key"]: t for t in instantiate(api(pm), project).json()["tasks"]}
+    # The default policy is published; only the mix still waits on Legal.
+    assert tasks["first-fine-tune"]["blockers"] == [
+        "Training mix 'API mix' has not been submitted for legal review.",
+        "Training mix 'API mix' has no datasets.",
+    ]

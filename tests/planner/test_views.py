@@ -242,3 +242,30 @@ def test_legal_sees_but_cannot_edit(client_as, legal, pm):
     )
     assert client.get("/planner/projects/new/").status_code == 403
     assert dashboard_cards(legal)
+
+
+def test_pm_writes_a_template_in_the_page(client_as, pm):
+    client = client_as(pm)
+    assert "key: eval-set" in client.get("/planner/templates/new/").content.decode()
+    response = client.post(
+        "/planner/templates/new/",
+        {
+            "name": "Retrieval first",
+            "slug": "retrieval-first",
+            "tasks": "- key: index\n  title: Build the index\n  day: 1\n"
+            "- key: loop\n  title: Loop\n  day: 2\n  depends_on: [loop]\n",
+        },
+    )
+    assert "form a loop" in response.content.decode()  # a self-dependency is refused
+    assert not RoadmapTemplate.objects.filter(slug="retrieval-first").exists()
+    response = client.post(
+        "/planner/templates/new/",
+        {
+            "name": "Retrieval first",
+            "slug": "retrieval-first",
+            "tasks": "- key: index\n  title: Build the index\n  day: 1\n",
+        },
+    )
+    template = RoadmapTemplate.objects.get(slug="retrieval-first")
+    assert response["Location"] == f"/planner/templates/{template.pk}/"
+    assert "Retrieval first" in client.get("/planner/templates/").content.decode()
