@@ -325,6 +325,7 @@ def roadmap_task_update(
             )
     calendar = roadmap_calendar(task.roadmap)
     new_start, new_due = changes.pop("starts_on", None), changes.pop("due_on", None)
+    original_due = task.due_on
     for name, value in changes.items():
         setattr(task, name, value)
     if new_start is not None and new_start != task.starts_on:
@@ -334,7 +335,8 @@ def roadmap_task_update(
         else:
             task.starts_on = calendar.next_business_day(new_start)
             task.due_on = calendar.add_business_days(task.starts_on, task.duration - 1)
-    if new_due is not None and new_due != task.due_on:
+    # A due date equal to the one before the move is an unchanged form field, not a request.
+    if new_due is not None and new_due != original_due:
         if new_due < task.starts_on:
             raise ValidationError({"due_on": "The due date cannot be before the start date."})
         task.due_on = new_due

@@ -269,3 +269,46 @@ def test_pm_writes_a_template_in_the_page(client_as, pm):
     template = RoadmapTemplate.objects.get(slug="retrieval-first")
     assert response["Location"] == f"/planner/templates/{template.pk}/"
     assert "Retrieval first" in client.get("/planner/templates/").content.decode()
+
+
+def test_moving_only_the_start_in_the_form_keeps_the_length(client_as, pm):
+    _project, roadmap = with_roadmap(pm)
+    baseline = roadmap.tasks.get(key="baseline")  # Wed 2 - Thu 3 December
+    client_as(pm).post(
+        f"/planner/tasks/{baseline.pk}/move/",
+        {"starts_on": "2026-12-07", "due_on": "2026-12-03"},  # the due field left as it was
+        HTTP_HX_REQUEST="true",
+    )
+    baseline.refresh_from_db()
+    assert (baseline.starts_on, baseline.due_on) == (date(2026, 12, 7), date(2026, 12, 8))
+    fine_tune = roadmap.tasks.get(key="first-fine-tune")
+    assert fine_tune.starts_on == date(2026, 12, 9)
+
+
+def test_inference_estimate_on_own_gpus_from_the_page(client_as, pm):
+    project = ProjectFactory(owner=pm)
+    client = client_as(pm)
+    client.post(
+        f"/planner/projects/{project.pk}/estimates/inference/",
+        {
+            "pricing": "serving",
+            "requests_per_day": "864000",
+            "tokens_per_request": "1000",
+            "serving_tokens_per_second_per_gpu": "4000",
+            "preset": "spot",
+        },
+    )
+    html = client.get(f"/planner/projects/{project.pk}/").content.decode()
+    assert "3 GPU(s) always on" in html
+    assert "$2,160.00</strong> / month" in html  # 3 x 720 h x $1.00
+
+
+def test_setup_demo_links_the_governance_demo_records(client_as, pm):
+    from django.core.management import call_command
+
+    call_command("setup_demo", stdout=StringIO())
+    project = Project.objects.get(name=DEMO_PROJECT)
+    assert project.training_mix is not None and project.policy is not None
+    html = client_as(pm).get(f"/planner/projects/{project.pk}/").content.decode()
+    assert "has not been submitted for legal review" in html
+    assert "No published red-line policy" not in html
