@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError, ConflictError
+from core.roles import Role, user_has_role
 from core.services import audit_record, field_changes
 from planner import costing, scheduling
 from planner.gates import gate_blockers
@@ -60,11 +61,17 @@ def _project_values(project: Project) -> dict[str, Any]:
     return {name: getattr(project, name) for name in PROJECT_FIELDS if hasattr(Project, name)}
 
 
+def _owner_check(project: Project) -> None:
+    if project.owner_id and not user_has_role(project.owner, Role.PM):
+        raise ValidationError({"owner": "The owner of a project must be a PM."})
+
+
 @transaction.atomic
 def project_create(*, user: User, name: str, start_date: date, **fields: Any) -> Project:
     fields.setdefault("owner", user)
     project = Project(name=name, start_date=start_date, **fields)
     project.full_clean()
+    _owner_check(project)
     project.save()
     audit_record(actor=user, target=project, action="project.create")
     return project
@@ -78,6 +85,7 @@ def project_update(*, project: Project, user: User, **fields: Any) -> Project:
             raise ApplicationError(f"{name} cannot be changed here.")
         setattr(project, name, value)
     project.full_clean()
+    _owner_check(project)
     project.save()
     changes = field_changes(before, _project_values(project))
     if changes:

@@ -408,3 +408,12 @@ def test_project_links_a_mix_and_a_policy_by_id(api, pm, legal):
         "Training mix 'API mix' has not been submitted for legal review.",
         "Training mix 'API mix' has no datasets.",
     ]
+
+
+def test_a_project_owner_must_be_a_pm(api, pm, annotator):
+    response = api(pm).post(
+        "/api/v1/projects/",
+        {"name": "Owned", "start_date": "2026-11-30", "owner": annotator.username},
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["owner"] == ["The owner of a project must be a PM."]
