@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-TWO_WEEK_KICKOFF = {
+TWO_WEEK_KICKOFF: dict[str, str] = {
     "slug": "two-week-kickoff",
     "name": "Two-week kickoff",
     "description": (
@@ -16,34 +16,36 @@ TWO_WEEK_KICKOFF = {
         "Key rule: the evaluation pipeline comes first — without a good evaluation you "
         "cannot tell which improvement works."
     ),
-    # key, title, day, duration (business days), weekend, depends on, gate
-    "tasks": [
-        ("explore", "Data exploration and task clarification", 1, 2, False, [], ""),
-        ("baseline", "Baseline with an API and few-shot prompts", 3, 2, False, ["explore"], ""),
-        ("eval-pipeline", "Build the evaluation pipeline", 5, 1, False, ["explore"], ""),
-        ("collect-data", "Start collecting and cleaning data", 5, 1, True, ["explore"], ""),
-        (
-            "first-fine-tune",
-            "First fine-tune (small model, little data)",
-            6,
-            2,
-            False,
-            ["eval-pipeline", "baseline"],
-            "fine_tune",
-        ),
-        ("error-analysis", "Evaluation and error analysis", 8, 1, False, ["first-fine-tune"], ""),
-        (
-            "improve",
-            "Improve the data or change the model",
-            9,
-            1,
-            False,
-            ["error-analysis"],
-            "",
-        ),
-        ("scale-up-plan", "Scale-up plan", 10, 1, False, ["improve"], ""),
-    ],
 }
+
+# key, title, day, duration (business days), weekend, depends on, gate
+KickoffTask = tuple[str, str, int, int, bool, list[str], str]
+KICKOFF_TASKS: list[KickoffTask] = [
+    ("explore", "Data exploration and task clarification", 1, 2, False, [], ""),
+    ("baseline", "Baseline with an API and few-shot prompts", 3, 2, False, ["explore"], ""),
+    ("eval-pipeline", "Build the evaluation pipeline", 5, 1, False, ["explore"], ""),
+    ("collect-data", "Start collecting and cleaning data", 5, 1, True, ["explore"], ""),
+    (
+        "first-fine-tune",
+        "First fine-tune (small model, little data)",
+        6,
+        2,
+        False,
+        ["eval-pipeline", "baseline"],
+        "fine_tune",
+    ),
+    ("error-analysis", "Evaluation and error analysis", 8, 1, False, ["first-fine-tune"], ""),
+    (
+        "improve",
+        "Improve the data or change the model",
+        9,
+        1,
+        False,
+        ["error-analysis"],
+        "",
+    ),
+    ("scale-up-plan", "Scale-up plan", 10, 1, False, ["improve"], ""),
+]
 
 DEBUGGING_ORDER = "debugging-order"
 
@@ -291,7 +293,7 @@ def install_builtins(apps) -> None:
     )
     if created:
         tasks = {}
-        for order, (key, title, day, duration, weekend, _deps, gate) in enumerate(plan["tasks"]):
+        for order, (key, title, day, duration, weekend, _deps, gate) in enumerate(KICKOFF_TASKS):
             tasks[key] = TemplateTask.objects.create(
                 template=template,
                 key=key,
@@ -302,7 +304,7 @@ def install_builtins(apps) -> None:
                 gate=gate,
                 order=order,
             )
-        for key, *_rest, deps, _gate in plan["tasks"]:
+        for key, *_rest, deps, _gate in KICKOFF_TASKS:
             tasks[key].depends_on.set([tasks[dep] for dep in deps])
 
     for slug, name, ordered, description, sections in CHECKLISTS:
