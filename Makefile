@@ -29,7 +29,8 @@ run: $(RUN_STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py setup_demo
 	@echo "Steward is starting on http://127.0.0.1:$${STEWARD_PORT:-8000} (Ctrl-C stops web, worker and beat)"
-	HTTPS_ONLY=$${HTTPS_ONLY:-false} $(VENV)/bin/honcho start -f Procfile
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HTTPS_ONLY=$${HTTPS_ONLY:-false} \
+		$(VENV)/bin/honcho start -f Procfile
 
 ## test: install with dev extras, lint, and run the whole suite against PostgreSQL and Redis
 test: $(DEV_STAMP) browser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def embedded_database_url(var: Path) -> str:
     """
     import pgserver
 
+    # pgserver narrates every pg_ctl call at INFO; only problems are worth showing.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     server = pgserver.get_server(_pgdata_dir(var), cleanup_mode="stop")
     server.psql("SELECT 1;")
     uri = server.get_uri(database="steward")

@@ -25,6 +25,8 @@ class CommaListField(forms.CharField):
 class DatasetForm(forms.ModelForm):
     languages = CommaListField(required=False, help_text="Language codes, e.g. en, ko")
     task_categories = CommaListField(required=False, help_text="e.g. text-generation")
+    homepage = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    license_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
     steward = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"), required=False
     )

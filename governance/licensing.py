@@ -372,7 +372,11 @@ def parse_license_expression(text: str) -> Any:
     if not text:
         return None
     licensing = _licensing()
-    result = licensing.validate(text)
+    try:
+        result = licensing.validate(text)
+    except (ExpressionError, AttributeError) as exc:
+        # Some syntax errors trip over the library's own error reporting.
+        raise LicenseExpressionInvalid(f"'{text}' is not a valid license expression.") from exc
     unknown = [
         symbol
         for symbol in result.invalid_symbols
@@ -406,15 +410,19 @@ def license_keys(text: str) -> list[str]:
     if parsed is None:
         return []
     keys: list[str] = []
-    for symbol in parsed.symbols:
-        parts = (
-            [symbol.license_symbol.key, symbol.exception_symbol.key]
-            if isinstance(symbol, LicenseWithExceptionSymbol)
-            else [symbol.key]
-        )
-        for key in parts:
-            if key not in keys:
-                keys.append(key)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            found = [node.license_symbol.key, node.exception_symbol.key]
+        elif isinstance(node, LicenseSymbol):
+            found = [node.key]
+        else:
+            found = []
+            for arg in node.args:
+                walk(arg)
+        keys.extend(key for key in found if key not in keys)
+
+    walk(parsed)
     return keys
 
 
@@ -633,6 +641,7 @@ class MixPart:
     weight: float
     verdict: Verdict
     status: str = ""
+    languages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -640,12 +649,27 @@ class MixVerdict:
     verdict: Verdict
     conflicts: list[str]
     shares: dict[str, float]
+    languages: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return self.verdict.as_dict() | {
             "conflicts": list(self.conflicts),
             "shares": dict(self.shares),
+            "languages": dict(self.languages),
         }
+
+
+def language_balance(parts: Sequence[MixPart], shares: Mapping[str, float]) -> dict[str, float]:
+    """Each language's share of the mix; a multilingual part splits its share evenly."""
+    balance: dict[str, float] = {}
+    for part in parts:
+        languages = part.languages or ("unspecified",)
+        for language in languages:
+            balance[language] = balance.get(language, 0.0) + shares[part.name] / len(languages)
+    return {
+        language: round(share, 4)
+        for language, share in sorted(balance.items(), key=lambda item: (-item[1], item[0]))
+    }
 
 
 def _copyleft_family(key: str) -> str:
@@ -694,7 +718,7 @@ def training_mix_verdict(parts: Sequence[MixPart]) -> MixVerdict:
         combined.needs_legal_review = True
     total = sum(max(part.weight, 0.0) for part in parts)
     shares = {part.name: round(part.weight / total, 4) if total else 0.0 for part in parts}
-    return MixVerdict(combined, conflicts, shares)
+    return MixVerdict(combined, conflicts, shares, language_balance(parts, shares))
 
 
 def attribution_notice(mix_name: str, parts: Sequence[MixPart]) -> str:

@@ -151,6 +151,14 @@ def inventory_counts() -> dict[str, int]:
     return counts
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
     rows = Dataset.objects.select_related("steward") if datasets is None else datasets
     out = io.StringIO()
@@ -168,7 +176,7 @@ def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
                 value = "yes" if value else "no"
             elif value is None:
                 value = ""
-            row[name] = value
+            row[name] = _csv_safe(str(value))
         row["commercial_use"] = dataset.commercial_use
         row["needs_legal_review"] = "yes" if dataset.needs_legal_review else "no"
         writer.writerow(row)
@@ -198,6 +206,7 @@ def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart
             weight=float(weight),
             verdict=dataset_verdict(dataset),
             status=dataset.status,
+            languages=tuple(dataset.languages),
         )
         for dataset, weight in pairs
     ]

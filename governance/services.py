@@ -160,9 +160,8 @@ def dataset_create(*, actor: User | None, name: str, **fields: Any) -> Dataset:
     dataset.full_clean()
     _refresh_verdict(dataset)
     dataset.save()
-    audit_record(
-        actor=actor, target=dataset, action="created", changes=field_changes({}, _snapshot(dataset))
-    )
+    filled = {k: v for k, v in _snapshot(dataset).items() if v not in (None, "", [], False)}
+    audit_record(actor=actor, target=dataset, action="created", changes=field_changes({}, filled))
     return dataset
 
 
@@ -363,6 +362,8 @@ _BOOL_FIELDS = {name for name in DATASET_FIELDS if name.startswith(("contains_",
 
 def _csv_value(name: str, raw: str) -> Any:
     raw = (raw or "").strip()
+    if raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@"):
+        raw = raw[1:]  # the export's guard against spreadsheet formulas
     if name in _BOOL_FIELDS:
         if raw.lower() in _TRUE:
             return True

@@ -26,6 +26,9 @@ class VerdictSerializer(serializers.Serializer):
 class MixVerdictSerializer(VerdictSerializer):
     conflicts = serializers.ListField(child=serializers.CharField())
     shares = serializers.DictField(child=serializers.FloatField())
+    languages = serializers.DictField(
+        child=serializers.FloatField(), help_text="Share of the mix per language"
+    )
 
 
 class LicenseSerializer(serializers.ModelSerializer):

@@ -103,7 +103,7 @@ class PolicyException(models.Model):
     """A category that does not apply to one deployment or project (`scope`), and why."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="exceptions")
-    scope = models.SlugField(max_length=100, help_text="Deployment or project key")
+    scope = models.CharField(max_length=100, help_text="Deployment or project key")
     code = models.CharField(max_length=16, help_text="The category code excluded in this scope")
     reason = models.TextField()
 

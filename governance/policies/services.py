@@ -103,11 +103,14 @@ def _clean_exceptions(
         where = f"exceptions[{index}]"
         if not isinstance(raw, Mapping):
             raise ApplicationError(f"{where} must be an object with scope, code and reason.")
-        scope = slugify(str(raw.get("scope") or ""))
+        # The scope is matched exactly against the project key pipelines send with outputs.
+        scope = str(raw.get("scope") or "").strip()
         code = str(raw.get("code") or "").strip()
         reason = str(raw.get("reason") or "").strip()
         if not scope:
             raise ApplicationError(f"{where}.scope names the deployment or project it covers.")
+        if len(scope) > 100 or any(ch.isspace() for ch in scope):
+            raise ApplicationError(f"{where}.scope must be a project key: no spaces, 100 chars.")
         if code not in known:
             raise ApplicationError(f"{where}.code {code!r} is not a category of this version.")
         if not reason:
@@ -501,6 +504,16 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
             f"{version.get_status_display().lower()} (needs {allowed}).",
             code="bad_transition",
         )
+    if (
+        verb == "retire"
+        and version.status == Status.PUBLISHED
+        and policy.slug == DEFAULT_POLICY_SLUG
+    ):
+        # Monitoring falls back to this policy: it must always have a version in force.
+        raise ConflictError(
+            "The default policy must keep a published version; publish a new one instead.",
+            code="default_policy",
+        )
     if verb in ("submit", "approve", "publish"):
         problems = version_publish_problems(version)
         if problems:
@@ -509,7 +522,6 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
         _approver_check(actor, version.policy)
     from_status = version.status
     now = timezone.now()
-    previous = None
     if verb == "publish":
         previous = policy.versions.filter(status=Status.PUBLISHED).first()
         if previous is not None:
@@ -530,17 +542,19 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
     version.save(update_fields=["status", "published_at"])
     _transition_record(version=version, from_status=from_status, actor=actor, note=note)
     if verb == "publish":
-        _ask_for_attestation(policy=policy, version=version, previous=previous)
+        _ask_for_attestation(policy=policy, version=version, actor=actor)
     return version
 
 
-def _ask_for_attestation(
-    *, policy: Policy, version: PolicyVersion, previous: PolicyVersion | None
-) -> None:
-    """Everyone who read an earlier version is asked to read this one."""
-    readers = User.objects.filter(
-        Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
-    ).distinct()
+def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User) -> None:
+    """Everyone who read an earlier version (and the owner) is asked to read this one."""
+    readers = (
+        User.objects.filter(
+            Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
+        )
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
     url = reverse("policies:published", args=[policy.pk])
     notify(
         users=list(readers),

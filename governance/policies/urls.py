@@ -13,6 +13,7 @@ urlpatterns = [
     path("attest/", views.attest_list, name="attest_list"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/diff/", views.diff, name="diff"),
+    path("<int:pk>/settings/", views.settings_edit, name="settings"),
     path("<int:pk>/draft/", views.draft_start, name="draft_start"),
     path("<int:pk>/reviewed/", views.review_complete, name="review_complete"),
     path("<int:pk>/published/", views.published, name="published"),

@@ -14,6 +14,7 @@ from core.errors import ApplicationError
 from core.htmx import is_htmx_partial, render_page
 from core.selectors import audit_history
 from governance.policies import selectors, services
+from governance.policies.forms import PolicySettingsForm
 from governance.policies.guard_prompt import ROLES
 from governance.policies.models import Policy, PolicyCategory, PolicyVersion
 from governance.policies.permissions import ACCESS
@@ -109,6 +110,16 @@ def _detail_context(request: HttpRequest, policy: Policy) -> dict:
         "transitions": selectors.policy_transitions(policy)[:30],
         "events": audit_history(policy)[:20],
         "can_edit": ACCESS.allows(request.user, "edit"),
+        "settings_form": PolicySettingsForm(
+            initial={
+                "name": policy.name,
+                "description": policy.description,
+                "owner": policy.owner,
+                "approvers": list(policy.approvers.all()),
+                "review_cadence_days": policy.review_cadence_days,
+                "next_review_on": policy.next_review_on,
+            }
+        ),
         **_attestation_context(request, policy),
     }
 
@@ -145,6 +156,26 @@ def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         messages.success(
             request, f"Version {version.number} is now {version.get_status_display().lower()}."
         )
+    return redirect("policies:detail", policy.pk)
+
+
+@require_POST
+@ACCESS.required("edit")
+def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    form = PolicySettingsForm(request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data)
+        approvers = values.pop("approvers")
+        try:
+            services.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
+        except (ApplicationError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Saved.")
+    else:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, f"Not saved: {problems}")
     return redirect("policies:detail", policy.pk)
 
 

@@ -246,3 +246,10 @@ def test_default_policy_and_published_policies_cannot_be_deleted(legal):
 
 def test_custom_categories_constant_is_valid():
     assert {c["code"] for c in CUSTOM_CATEGORIES} == {"S1", "S6", "C1"}
+
+
+def test_the_default_policy_keeps_a_published_version(legal):
+    default = Policy.objects.get(slug="default")
+    with pytest.raises(ConflictError, match="must keep a published version"):
+        services.policy_transition(actor=legal, policy=default, verb="retire")
+    assert selectors.policy_published_version(default) is not None

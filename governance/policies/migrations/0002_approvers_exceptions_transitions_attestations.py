@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("scope", models.SlugField(help_text="Deployment or project key", max_length=100)),
+                ("scope", models.CharField(help_text="Deployment or project key", max_length=100)),
                 (
                     "code",
                     models.CharField(

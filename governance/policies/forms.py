@@ -1,0 +1,34 @@
+"""Forms for the policy pages (the services do the validation that matters)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+
+from core.roles import Role
+
+
+def _people(*roles: Role):
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+        .distinct()
+        .order_by("username")
+    )
+
+
+class PolicySettingsForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    approvers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Legal users who may approve; leave empty for anyone in Legal.",
+    )
+    review_cadence_days = forms.IntegerField(min_value=1, label="Review every (days)")
+    next_review_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people(Role.LEGAL, Role.PM)
+        self.fields["approvers"].queryset = _people(Role.LEGAL)
