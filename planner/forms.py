@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from django import forms
 
@@ -16,6 +18,7 @@ from planner.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
+CAMEL_CASE_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 class ProjectForm(forms.ModelForm):
@@ -50,15 +53,28 @@ class ProjectForm(forms.ModelForm):
         self.fields["policy"].queryset = policy_list()
 
 
+def holiday_country_choices() -> list[tuple[str, str]]:
+    """Every country the holidays library knows, by name, after "no public holidays"."""
+    from holidays import registry
+
+    # Registry entries are (ClassName, ISO code, ...): "UnitedStates" reads "United States".
+    countries = sorted(
+        (CAMEL_CASE_GAP.sub(" ", entry[0]), entry[1]) for entry in registry.COUNTRIES.values()
+    )
+    return [("", "No public holidays (weekends only)")] + [
+        (code, f"{name} ({code})") for name, code in countries
+    ]
+
+
 class RoadmapInstantiateForm(forms.Form):
     template = forms.ModelChoiceField(
         queryset=RoadmapTemplate.objects.all(), empty_label=None, to_field_name="slug"
     )
     start_date = forms.DateField(widget=DATE)
-    holiday_country = forms.CharField(
+    holiday_country = forms.ChoiceField(
         required=False,
-        max_length=8,
-        help_text="Optional ISO country code (KR, US, DE…) whose public holidays are skipped.",
+        choices=holiday_country_choices,
+        help_text="Whose public holidays the business days skip.",
     )
 
 

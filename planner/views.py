@@ -140,7 +140,9 @@ def roadmap_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Roadmap scheduled.")
     else:
-        messages.error(request, "Choose a template and a start date.")
+        messages.error(
+            request, " ".join(f"{k}: {e}" for k, errors in form.errors.items() for e in errors)
+        )
     return redirect("planner:project", pk=project.pk)
 
 

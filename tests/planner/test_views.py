@@ -312,3 +312,26 @@ def test_setup_demo_links_the_governance_demo_records(client_as, pm):
     html = client_as(pm).get(f"/planner/projects/{project.pk}/").content.decode()
     assert "has not been submitted for legal review" in html
     assert "No published red-line policy" not in html
+
+
+def test_instantiate_with_a_country_from_the_list_skips_its_holidays(client_as, pm):
+    project = ProjectFactory(owner=pm)
+    client = client_as(pm)
+    page = client.get(f"/planner/projects/{project.pk}/").content.decode()
+    assert '<option value="KR">South Korea (KR)</option>' in page
+    response = client.post(
+        f"/planner/projects/{project.pk}/roadmap/",
+        {"template": "two-week-kickoff", "start_date": "2026-12-30", "holiday_country": "XX"},
+        follow=True,
+    )
+    assert "holiday_country: Select a valid choice." in response.content.decode()
+    client.post(
+        f"/planner/projects/{project.pk}/roadmap/",
+        {"template": "two-week-kickoff", "start_date": "2026-12-30", "holiday_country": "US"},
+    )
+    baseline = project.roadmap.tasks.get(key="baseline")
+    assert baseline.starts_on == date(2027, 1, 4)
+    assert (
+        "skipping US public holidays"
+        in client.get(f"/planner/projects/{project.pk}/").content.decode()
+    )
