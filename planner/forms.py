@@ -82,6 +82,16 @@ class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RoadmapTask.Status.choices)
 
 
+class TaskOwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username")
+
+    def __init__(self, *args, **kwargs):
+        from planner.selectors import task_owner_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = task_owner_choices()
+
+
 class TaskMoveForm(forms.Form):
     starts_on = forms.DateField(required=False, widget=DATE)
     due_on = forms.DateField(required=False, widget=DATE)

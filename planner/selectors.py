@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from core.roles import Role
 from planner.gates import gate_blockers
 from planner.models import (
     ChecklistItem,
@@ -21,6 +23,15 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.seed import DEBUGGING_ORDER
+
+
+def task_owner_choices() -> QuerySet[User]:
+    """People who can own roadmap tasks: active PMs."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.PM.value)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/<int:pk>/checklists/", views.checklist_start, name="checklist_start"),
     path("projects/<int:pk>/estimates/<str:kind>/", views.estimate_create, name="estimate_create"),
     path("tasks/<int:pk>/status/", views.task_status, name="task_status"),
+    path("tasks/<int:pk>/owner/", views.task_owner, name="task_owner"),
     path("tasks/<int:pk>/move/", views.task_move, name="task_move"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist"),
     path("checklists/<int:pk>.md", views.checklist_markdown, name="checklist_markdown"),

@@ -24,6 +24,7 @@ from planner.forms import (
     ProjectForm,
     RoadmapInstantiateForm,
     TaskMoveForm,
+    TaskOwnerForm,
     TaskStatusForm,
     TemplateCreateForm,
     TemplateEditForm,
@@ -114,6 +115,7 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
         "training_form": TrainingEstimateForm(initial={"preset": "spot"}),
         "inference_form": InferenceEstimateForm(),
         "statuses": RoadmapTask.Status.choices,
+        "owners": selectors.task_owner_choices(),
         "can_edit": ACCESS.allows(request.user, "edit"),
         "events": audit_history(project)[:10],
         **extra,
@@ -168,6 +170,17 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
         services.roadmap_task_update(task=task, user=request.user, **form.cleaned_data)
     except (ApplicationError, ValidationError) as exc:
         return _roadmap_fragment(request, task, _error_text(exc))
+    return _roadmap_fragment(request, task)
+
+
+@ACCESS.required("edit")
+@require_POST
+def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(RoadmapTask.objects.select_related("roadmap__project"), pk=pk)
+    form = TaskOwnerForm(request.POST)
+    if not form.is_valid():
+        return _roadmap_fragment(request, task, "Choose a PM as the owner.")
+    services.roadmap_task_update(task=task, user=request.user, owner=form.cleaned_data["owner"])
     return _roadmap_fragment(request, task)
 
 

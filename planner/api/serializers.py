@@ -136,6 +136,12 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
             "completed_at",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from planner.selectors import task_owner_choices
+
+        self.fields["owner"].queryset = task_owner_choices()
+
     def get_blockers(self, task: RoadmapTask) -> list[str]:
         if not task.gate or task.status == RoadmapTask.Status.DONE:
             return []

@@ -335,3 +335,23 @@ def test_instantiate_with_a_country_from_the_list_skips_its_holidays(client_as, 
         "skipping US public holidays"
         in client.get(f"/planner/projects/{project.pk}/").content.decode()
     )
+
+
+def test_pm_hands_a_task_to_a_colleague(client_as, pm, make_user, annotator):
+    colleague = make_user(Role.PM, username="colleague")
+    _project, roadmap = with_roadmap(pm)
+    baseline = roadmap.tasks.get(key="baseline")
+    client = client_as(pm)
+    html = client.post(
+        f"/planner/tasks/{baseline.pk}/owner/", {"owner": "colleague"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<option value="colleague" selected>' in html
+    baseline.refresh_from_db()
+    assert baseline.owner == colleague
+    # Only PMs own tasks.
+    html = client.post(
+        f"/planner/tasks/{baseline.pk}/owner/",
+        {"owner": annotator.username},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Choose a PM as the owner." in html
