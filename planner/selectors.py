@@ -1,0 +1,302 @@
+"""Reads for the planner: project lists, roadmap overviews with gates, exports, dashboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from core.roles import Role
+from planner.gates import gate_blockers
+from planner.models import (
+    ChecklistItem,
+    ChecklistRun,
+    ChecklistTemplate,
+    CostEstimate,
+    Project,
+    Roadmap,
+    RoadmapTask,
+    RoadmapTemplate,
+)
+from planner.seed import DEBUGGING_ORDER
+
+
+def task_owner_choices() -> QuerySet[User]:
+    """People who can own roadmap tasks: active PMs."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.PM.value)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:
+    qs = (
+        Project.objects.select_related("owner")
+        .annotate(
+            tasks_total=Count("roadmap__tasks", distinct=True),
+            tasks_done=Count(
+                "roadmap__tasks",
+                filter=Q(roadmap__tasks__status=RoadmapTask.Status.DONE),
+                distinct=True,
+            ),
+            roadmap_end=Max("roadmap__tasks__due_on"),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(use_case__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def roadmap_template_list() -> QuerySet[RoadmapTemplate]:
+    return RoadmapTemplate.objects.annotate(task_count=Count("tasks"))
+
+
+def roadmap_template_get(reference: str | int) -> RoadmapTemplate | None:
+    """A template by id or slug."""
+    reference = str(reference)
+    if reference.isdigit():
+        return RoadmapTemplate.objects.filter(pk=int(reference)).first()
+    return RoadmapTemplate.objects.filter(slug=reference).first()
+
+
+def checklist_template_get(reference: str | int) -> ChecklistTemplate | None:
+    reference = str(reference)
+    if reference.isdigit():
+        return ChecklistTemplate.objects.filter(pk=int(reference)).first()
+    return ChecklistTemplate.objects.filter(slug=reference).first()
+
+
+def roadmap_tasks(roadmap: Roadmap) -> QuerySet[RoadmapTask]:
+    return roadmap.tasks.select_related("owner").prefetch_related("depends_on")
+
+
+@dataclass
+class TaskRow:
+    task: RoadmapTask
+    blockers: list[str]
+    overdue: bool
+    slipped_days: int
+    offset: int  # calendar days from the roadmap start (timeline position)
+    span: int  # calendar days covered
+
+
+@dataclass
+class RoadmapOverview:
+    roadmap: Roadmap
+    rows: list[TaskRow]
+    start: date
+    end: date
+    planned_end: date
+    done: int
+    total: int
+    overdue: int
+    blocked_gates: list[TaskRow] = field(default_factory=list)
+
+    @property
+    def task_list(self) -> list[RoadmapTask]:
+        return [row.task for row in self.rows]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def span_days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def slipped(self) -> int:
+        return (self.end - self.planned_end).days
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.span_days)]
+
+
+def roadmap_overview(roadmap: Roadmap, *, today: date | None = None) -> RoadmapOverview:
+    today = today or timezone.localdate()
+    tasks = list(roadmap_tasks(roadmap))
+    project = roadmap.project
+    start = min([roadmap.start_date, *(t.starts_on for t in tasks)])
+    end = max([start, *(t.due_on for t in tasks)])
+    rows = []
+    for task in tasks:
+        blockers = (
+            gate_blockers(project, task.gate)
+            if task.gate and task.status != RoadmapTask.Status.DONE
+            else []
+        )
+        rows.append(
+            TaskRow(
+                task=task,
+                blockers=blockers,
+                overdue=task.is_overdue(today),
+                slipped_days=(task.due_on - task.planned_due_on).days,
+                offset=(task.starts_on - start).days,
+                span=(task.due_on - task.starts_on).days + 1,
+            )
+        )
+    return RoadmapOverview(
+        roadmap=roadmap,
+        rows=rows,
+        start=start,
+        end=end,
+        planned_end=max([start, *(t.planned_due_on for t in tasks)]),
+        done=sum(t.status == RoadmapTask.Status.DONE for t in tasks),
+        total=len(tasks),
+        overdue=sum(row.overdue for row in rows),
+        blocked_gates=[row for row in rows if row.blockers],
+    )
+
+
+def project_roadmap(project: Project) -> Roadmap | None:
+    return Roadmap.objects.filter(project=project).first()
+
+
+def checklist_runs(project: Project) -> QuerySet[ChecklistRun]:
+    return project.checklist_runs.annotate(
+        open_items=Count("items", filter=Q(items__status=ChecklistItem.Status.OPEN)),
+        failed_items=Count("items", filter=Q(items__status=ChecklistItem.Status.FAIL)),
+        total_items=Count("items"),
+    )
+
+
+def open_debugging_runs() -> QuerySet[ChecklistRun]:
+    """Debugging runs that still have open items."""
+    return (
+        ChecklistRun.objects.filter(template_slug=DEBUGGING_ORDER)
+        .annotate(open_items=Count("items", filter=Q(items__status=ChecklistItem.Status.OPEN)))
+        .filter(open_items__gt=0)
+    )
+
+
+def checklist_run_sections(run: ChecklistRun) -> list[tuple[str, list[ChecklistItem]]]:
+    """Items grouped by section, in order, each flagged `locked` when an ordered run says
+    an earlier step is still open."""
+    sections: list[tuple[str, list[ChecklistItem]]] = []
+    first_open_step = None
+    for item in run.items.select_related("resolved_by"):
+        if not sections or sections[-1][0] != item.section:
+            sections.append((item.section, []))
+        if item.status == ChecklistItem.Status.OPEN and first_open_step is None:
+            first_open_step = item.step
+        item.locked = run.ordered and first_open_step is not None and item.step > first_open_step
+        sections[-1][1].append(item)
+    return sections
+
+
+STATUS_MARKS = {"open": "[ ]", "pass": "[x]", "fail": "[!]", "na": "[-]"}
+
+
+def checklist_run_markdown(run: ChecklistRun) -> str:
+    lines = [f"# {run.title}", "", f"Project: {run.project.name}  "]
+    lines.append(f"Started: {run.created_at:%Y-%m-%d}")
+    if run.ordered:
+        lines.append("")
+        lines.append("_Ordered: resolve each step before the next._")
+    lines.append("")
+    lines.append("Legend: [x] pass · [!] fail · [-] not applicable · [ ] open")
+    for section, items in checklist_run_sections(run):
+        lines += ["", f"## {section}", ""]
+        for item in items:
+            line = f"- {STATUS_MARKS[item.status]} {item.text}"
+            if item.resolved_by:
+                line += f" — {item.resolved_by.get_username()}, {item.resolved_at:%Y-%m-%d}"
+            lines.append(line)
+            if item.reason:
+                lines.append(f"  - Not applicable because: {item.reason}")
+            if item.finding:
+                lines.append(f"  - Finding: {item.finding}")
+            if item.evidence_url:
+                lines.append(f"  - Evidence: <{item.evidence_url}>")
+    return "\n".join(lines) + "\n"
+
+
+def roadmap_ics(roadmap: Roadmap) -> bytes:
+    """The roadmap's tasks as all-day events (iCalendar, RFC 5545)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Steward//Planner//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{roadmap.project.name} roadmap")
+    stamp = timezone.now()
+    url = f"{settings.SITE_URL}/planner/projects/{roadmap.project_id}/"
+    for task in roadmap_tasks(roadmap):
+        event = Event()
+        event.add("uid", f"planner-task-{task.pk}@steward")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{task.title} ({task.get_status_display()})")
+        event.add("dtstart", task.starts_on)
+        # All-day events end on the day after the last day (exclusive).
+        event.add("dtend", task.due_on + timedelta(days=1))
+        event.add("description", task.description or task.title)
+        event.add("url", url)
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def roadmap_by_calendar_token(token: str) -> Roadmap | None:
+    return Roadmap.objects.select_related("project").filter(calendar_token=token).first()
+
+
+def cost_estimates(project: Project) -> QuerySet[CostEstimate]:
+    return project.cost_estimates.select_related("preset")
+
+
+@dataclass
+class ProjectSummary:
+    project: Project
+    overview: RoadmapOverview | None
+    open_debugging: int
+    latest_cost: CostEstimate | None
+
+
+def planner_dashboard(projects) -> list[ProjectSummary]:
+    """Per project: roadmap progress and blocked gates, open debugging runs, latest cost."""
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    roadmaps = {
+        r.project_id: r
+        for r in Roadmap.objects.filter(project_id__in=ids).select_related("project")
+    }
+    debugging = dict(
+        open_debugging_runs()
+        .filter(project_id__in=ids)
+        .values_list("project_id")
+        .annotate(n=Count("id", distinct=True))
+    )
+    latest: dict[int, CostEstimate] = {}
+    for estimate in CostEstimate.objects.filter(project_id__in=ids).order_by("created_at", "id"):
+        latest[estimate.project_id] = estimate
+    return [
+        ProjectSummary(
+            project=p,
+            overview=roadmap_overview(roadmaps[p.pk]) if p.pk in roadmaps else None,
+            open_debugging=debugging.get(p.pk, 0),
+            latest_cost=latest.get(p.pk),
+        )
+        for p in projects
+    ]
+
+
+def dashboard_counts() -> dict[str, int]:
+    today = timezone.localdate()
+    open_tasks = RoadmapTask.objects.exclude(status=RoadmapTask.Status.DONE)
+    gated = open_tasks.exclude(gate="").select_related("roadmap__project")
+    blocked = sum(1 for task in gated if gate_blockers(task.roadmap.project, task.gate))
+    return {
+        "projects": Project.objects.exclude(status=Project.Status.DONE).count(),
+        "overdue": open_tasks.filter(due_on__lt=today).count(),
+        "blocked_gates": blocked,
+        "open_debugging": open_debugging_runs().count(),
+    }
