@@ -43,7 +43,8 @@ def pytest_runtest_teardown(item, nextitem):
     """Put back the rows migrations seed (license catalog, default policy) after a
     transactional test's flush, so every later test starts from a migrated database."""
     yield
-    if _flushes_database(item):
+    # After the last test the session fixtures, test database included, are gone already.
+    if nextitem is not None and _flushes_database(item):
         with item.config.stash[blocking_manager_key].unblock():
             for module in steward_modules("reference_data"):
                 module.ensure()
