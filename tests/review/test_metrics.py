@@ -28,7 +28,7 @@ def test_cohen_kappa_perfect_and_undefined():
 
 def test_krippendorff_alpha_matches_krippendorffs_own_example():
     # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", nominal data with
-    # missing values: 4 observers, 12 units → α = 0.743.
+    # missing values: 4 observers, 12 units -> alpha = 0.743.
     raw = [
         [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
@@ -40,8 +40,8 @@ def test_krippendorff_alpha_matches_krippendorffs_own_example():
 
 
 def test_wilson_interval_matches_newcombe():
-    # Newcombe (1998), Statistics in Medicine 17:857, table I: 81/263 → 0.2553–0.3662,
-    # 15/148 → 0.0624–0.1605, 0/20 → 0–0.1611.
+    # Newcombe (1998), Statistics in Medicine 17:857, table I: 81/263 → 0.2553-0.3662,
+    # 15/148 → 0.0624-0.1605, 0/20 → 0-0.1611.
     assert wilson_interval(81, 263) == pytest.approx((0.2553, 0.3662), abs=1e-4)
     assert wilson_interval(15, 148) == pytest.approx((0.0624, 0.1605), abs=1e-4)
     assert wilson_interval(0, 20) == pytest.approx((0.0, 0.1611), abs=1e-4)
