@@ -53,6 +53,8 @@ class ReviewItem(models.Model):
     # "consensus" when the reviewers agreed, "adjudication" when a lead decided.
     final_source = models.CharField(max_length=16, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the last required independent review came in (agreement is measured from then).
+    reviewed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -252,18 +252,19 @@ def annotator_table(*, period: Period) -> list[dict]:
 
 def agreement(*, period: Period, resamples: int = 500) -> dict:
     """Cohen's kappa (first two reviewers) and Krippendorff's alpha (all reviewers) on the
-    verdicts of items that had several independent reviews and were settled in the period."""
+    verdicts of items whose independent reviews were completed in the period."""
     start = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
+    # Disputed items count too (they are the disagreements), settled or not.
     items = ReviewItem.objects.filter(
         required_reviews__gte=2,
-        finalized_at__gte=start,
-        finalized_at__lt=end,
+        reviewed_at__gte=start,
+        reviewed_at__lt=end,
     )
     if period.project:
         items = items.filter(project=period.project)
     item_ids = list(
-        items.order_by("-finalized_at").values_list("id", flat=True)[:AGREEMENT_ITEM_LIMIT]
+        items.order_by("-reviewed_at").values_list("id", flat=True)[:AGREEMENT_ITEM_LIMIT]
     )
     labels: dict[int, list[str]] = defaultdict(list)
     for item_id, verdict in (

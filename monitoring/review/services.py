@@ -352,6 +352,8 @@ def review_submit(
     rollup_mark_dirty(project=item.project, day=local_day(now))
     labels = list(item.reviews.filter(is_adjudication=False).values_list("verdict", "categories"))
     if item.status == ReviewItem.Status.OPEN and len(labels) >= item.required_reviews:
+        item.reviewed_at = now
+        item.save(update_fields=["reviewed_at", "updated_at"])
         distinct = {(v, tuple(sorted(c))) for v, c in labels}
         if len(distinct) == 1:
             _finalize(item, verdict=verdict, categories=categories, source="consensus")
