@@ -99,26 +99,99 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
-def kappa_estimate(pairs: Sequence[tuple[Hashable, Hashable]], **bootstrap) -> Estimate:
-    """Cohen's kappa over (rater A, rater B) pairs with a bootstrap interval."""
+def _resample_weights(units: int, resamples: int, seed: int) -> np.ndarray:
+    """How often each unit is drawn in each bootstrap resample (resamples x units)."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(units, np.full(units, 1 / units), size=resamples).astype(float)
 
-    def statistic(sample: list) -> float | None:
-        return cohen_kappa([a for a, _ in sample], [b for _, b in sample])
 
-    value = statistic(list(pairs))
-    ci = bootstrap_interval(list(pairs), statistic, **bootstrap) if value is not None else None
+def _percentile_interval(values: np.ndarray, confidence: float) -> Interval | None:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def kappa_estimate(
+    pairs: Sequence[tuple[Hashable, Hashable]],
+    *,
+    resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Estimate:
+    """Cohen's kappa over (rater A, rater B) pairs with a percentile bootstrap interval.
+
+    The resamples are drawn as multinomial weights over items, so every resample's
+    contingency table is one matrix product (fast enough to run on page load).
+    """
+    pairs = list(pairs)
+    value = cohen_kappa([a for a, _ in pairs], [b for _, b in pairs])
+    if value is None or len(pairs) < 2:
+        return Estimate(value, n=len(pairs))
+    labels = sorted({x for pair in pairs for x in pair}, key=str)
+    index = {label: i for i, label in enumerate(labels)}
+    size = len(labels)
+    cells = np.zeros((len(pairs), size * size))
+    for row, (a, b) in enumerate(pairs):
+        cells[row, index[a] * size + index[b]] = 1
+    tables = (_resample_weights(len(pairs), resamples, seed) @ cells).reshape(-1, size, size)
+    n = tables.sum(axis=(1, 2))
+    observed = np.trace(tables, axis1=1, axis2=2) / n
+    expected = (tables.sum(axis=1) * tables.sum(axis=2)).sum(axis=1) / (n * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappas = (observed - expected) / (1 - expected)
+    ci = _percentile_interval(kappas, confidence)
     return Estimate(value, *(ci or (None, None)), n=len(pairs))
 
 
-def alpha_estimate(units: Sequence[Sequence[Hashable | None]], **bootstrap) -> Estimate:
-    """Krippendorff's alpha over units with a bootstrap interval (units resampled)."""
-    value = krippendorff_alpha(units)
-    ci = (
-        bootstrap_interval(list(units), krippendorff_alpha, **bootstrap)
-        if value is not None
-        else None
-    )
-    return Estimate(value, *(ci or (None, None)), n=len(units))
+def alpha_estimate(
+    units: Sequence[Sequence[Hashable | None]],
+    *,
+    resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Estimate:
+    """Krippendorff's alpha (nominal) with a percentile bootstrap interval over units.
+
+    The point estimate comes from the `krippendorff` library; resamples reuse each unit's
+    coincidence-matrix contribution (Krippendorff 2011, section C), so a resample is one sum.
+    """
+    rows = [list(r) for r in units if sum(v is not None for v in r) >= 2]
+    value = krippendorff_alpha(rows)
+    if value is None or len(rows) < 2:
+        return Estimate(value, n=len(rows))
+    alphas = alpha_weighted(rows, _resample_weights(len(rows), resamples, seed))
+    ci = _percentile_interval(alphas, confidence)
+    return Estimate(value, *(ci or (None, None)), n=len(rows))
+
+
+def alpha_weighted(rows: Sequence[Sequence[Hashable | None]], weights: np.ndarray) -> np.ndarray:
+    """Nominal alpha for each row of `weights` (how often each unit counts), in one pass.
+
+    Each unit's coincidence-matrix contribution (Krippendorff 2011, section C) is computed once;
+    a weighted sum gives the matrix of a resample. All-ones weights give the plain alpha.
+    """
+    labels = sorted({v for r in rows for v in r if v is not None}, key=str)
+    index = {label: i for i, label in enumerate(labels)}
+    size = len(labels)
+    contributions = np.zeros((len(rows), size * size))
+    for u, row in enumerate(rows):
+        counts = np.zeros(size)
+        for v in row:
+            if v is not None:
+                counts[index[v]] += 1
+        matrix = (np.outer(counts, counts) - np.diag(counts)) / (counts.sum() - 1)
+        contributions[u] = matrix.ravel()
+    coincidences = (weights @ contributions).reshape(-1, size, size)
+    marginals = coincidences.sum(axis=2)
+    total = marginals.sum(axis=1)
+    off = ~np.eye(size, dtype=bool)
+    observed = coincidences[:, off].sum(axis=1)
+    expected = (marginals[:, :, None] * marginals[:, None, :])[:, off].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1 - (total - 1) * observed / expected
 
 
 def rate_estimate(successes: int, trials: int) -> Estimate:

@@ -71,3 +71,16 @@ def test_sample_fraction_is_reproducible_and_roughly_uniform():
     values = [sample_fraction(f"output:{i}") for i in range(4000)]
     assert all(0 <= v < 1 for v in values)
     assert 0.45 < sum(v < 0.5 for v in values) / len(values) < 0.55
+
+
+def test_vectorised_alpha_agrees_with_the_library():
+    import numpy as np
+
+    from monitoring.review.metrics import alpha_weighted
+
+    units = [["a", "a", None], ["a", "b", "b"], ["b", "b", None], ["a", None, "a"], ["c", "c", "b"]]
+    (plain,) = alpha_weighted(units, np.ones((1, len(units))))
+    assert plain == pytest.approx(krippendorff_alpha(units))
+    doubled = [*units, units[1]]
+    (weighted,) = alpha_weighted(units, np.array([[1, 2, 1, 1, 1]]))
+    assert weighted == pytest.approx(krippendorff_alpha(doubled))
