@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import krippendorff
@@ -99,10 +100,16 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
-def _resample_weights(units: int, resamples: int, seed: int) -> np.ndarray:
-    """How often each unit is drawn in each bootstrap resample (resamples x units)."""
+def _resample_weights(counts: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """Bootstrap draws as weights over distinct unit patterns (resamples x patterns).
+
+    Resampling N units with replacement and counting how many of each pattern were drawn is a
+    multinomial draw with the patterns' frequencies, so the cost depends on the number of
+    distinct patterns, not on N.
+    """
     rng = np.random.default_rng(seed)
-    return rng.multinomial(units, np.full(units, 1 / units), size=resamples).astype(float)
+    total = int(counts.sum())
+    return rng.multinomial(total, counts / total, size=resamples).astype(float)
 
 
 def _percentile_interval(values: np.ndarray, confidence: float) -> Interval | None:
@@ -114,57 +121,79 @@ def _percentile_interval(values: np.ndarray, confidence: float) -> Interval | No
     return float(low), float(high)
 
 
-def kappa_estimate(
-    pairs: Sequence[tuple[Hashable, Hashable]],
+def kappa_estimate(pairs: Sequence[tuple[Hashable, Hashable]], **bootstrap) -> Estimate:
+    """Cohen's kappa over (rater A, rater B) pairs with a percentile bootstrap interval."""
+    return kappa_estimate_counts(Counter(tuple(pair) for pair in pairs), **bootstrap)
+
+
+def kappa_estimate_counts(
+    counts: Mapping[tuple[Hashable, Hashable], int],
     *,
     resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
 ) -> Estimate:
-    """Cohen's kappa over (rater A, rater B) pairs with a percentile bootstrap interval.
-
-    The resamples are drawn as multinomial weights over items, so every resample's
-    contingency table is one matrix product (fast enough to run on page load).
-    """
-    pairs = list(pairs)
-    value = cohen_kappa([a for a, _ in pairs], [b for _, b in pairs])
-    if value is None or len(pairs) < 2:
-        return Estimate(value, n=len(pairs))
-    labels = sorted({x for pair in pairs for x in pair}, key=str)
+    """Cohen's kappa from how many items got each (rater A, rater B) label pair."""
+    patterns = sorted((p for p, c in counts.items() if c > 0), key=str)
+    weights = np.array([counts[p] for p in patterns], dtype=float)
+    n = int(weights.sum())
+    if n == 0:
+        return Estimate(None, n=0)
+    labels = sorted({x for pair in patterns for x in pair}, key=str)
     index = {label: i for i, label in enumerate(labels)}
     size = len(labels)
-    cells = np.zeros((len(pairs), size * size))
-    for row, (a, b) in enumerate(pairs):
+    cells = np.zeros((len(patterns), size * size))
+    for row, (a, b) in enumerate(patterns):
         cells[row, index[a] * size + index[b]] = 1
-    tables = (_resample_weights(len(pairs), resamples, seed) @ cells).reshape(-1, size, size)
-    n = tables.sum(axis=(1, 2))
-    observed = np.trace(tables, axis1=1, axis2=2) / n
-    expected = (tables.sum(axis=1) * tables.sum(axis=2)).sum(axis=1) / (n * n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappas = (observed - expected) / (1 - expected)
-    ci = _percentile_interval(kappas, confidence)
-    return Estimate(value, *(ci or (None, None)), n=len(pairs))
+
+    def kappas(w: np.ndarray) -> np.ndarray:
+        tables = (w @ cells).reshape(-1, size, size)
+        total = tables.sum(axis=(1, 2))
+        observed = np.trace(tables, axis1=1, axis2=2) / total
+        expected = (tables.sum(axis=1) * tables.sum(axis=2)).sum(axis=1) / (total * total)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                np.isclose(expected, 1.0), np.nan, (observed - expected) / (1 - expected)
+            )
+
+    (value,) = kappas(weights[None, :])
+    if not np.isfinite(value):
+        return Estimate(None, n=n)
+    ci = _percentile_interval(kappas(_resample_weights(weights, resamples, seed)), confidence)
+    return Estimate(float(value), *(ci or (None, None)), n=n)
 
 
-def alpha_estimate(
-    units: Sequence[Sequence[Hashable | None]],
+def unit_pattern(labels: Iterable[Hashable | None]) -> tuple:
+    """A unit's labels without order or gaps: what nominal alpha depends on."""
+    return tuple(sorted((v for v in labels if v is not None), key=str))
+
+
+def alpha_estimate(units: Sequence[Sequence[Hashable | None]], **bootstrap) -> Estimate:
+    """Krippendorff's alpha (nominal) over units (rows of labels, None when missing)."""
+    estimate = alpha_estimate_counts(Counter(unit_pattern(u) for u in units), **bootstrap)
+    if estimate.value is not None:
+        # The point estimate from the library itself; the vectorised one is tested equal.
+        estimate = Estimate(krippendorff_alpha(units), estimate.low, estimate.high, estimate.n)
+    return estimate
+
+
+def alpha_estimate_counts(
+    counts: Mapping[tuple, int],
     *,
     resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
 ) -> Estimate:
-    """Krippendorff's alpha (nominal) with a percentile bootstrap interval over units.
-
-    The point estimate comes from the `krippendorff` library; resamples reuse each unit's
-    coincidence-matrix contribution (Krippendorff 2011, section C), so a resample is one sum.
-    """
-    rows = [list(r) for r in units if sum(v is not None for v in r) >= 2]
-    value = krippendorff_alpha(rows)
-    if value is None or len(rows) < 2:
-        return Estimate(value, n=len(rows))
-    alphas = alpha_weighted(rows, _resample_weights(len(rows), resamples, seed))
+    """Krippendorff's alpha from how many units had each label pattern (see unit_pattern)."""
+    patterns = sorted((p for p, c in counts.items() if c > 0 and len(p) >= 2), key=str)
+    weights = np.array([counts[p] for p in patterns], dtype=float)
+    n = int(weights.sum())
+    if n == 0 or len({v for p in patterns for v in p}) < 2:
+        return Estimate(None, n=n)
+    (value,) = alpha_weighted(patterns, weights[None, :])
+    alphas = alpha_weighted(patterns, _resample_weights(weights, resamples, seed))
     ci = _percentile_interval(alphas, confidence)
-    return Estimate(value, *(ci or (None, None)), n=len(rows))
+    return Estimate(float(value), *(ci or (None, None)), n=n)
 
 
 def alpha_weighted(rows: Sequence[Sequence[Hashable | None]], weights: np.ndarray) -> np.ndarray:

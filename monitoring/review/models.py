@@ -261,6 +261,32 @@ class DailyGuardQuality(models.Model):
         return f"{self.project} {self.category or 'overall'} {self.day}"
 
 
+class DailyAgreement(models.Model):
+    """Label patterns of items whose independent reviews completed that day.
+
+    `kappa` rows count (first reviewer, second reviewer) verdict pairs, e.g. "safe|unsafe";
+    `alpha` rows count each unit's sorted verdicts, e.g. "safe|safe|unsafe". Both statistics
+    and their bootstrap intervals are exact functions of these counts.
+    """
+
+    project = models.CharField(max_length=100)
+    day = models.DateField()
+    measure = models.CharField(max_length=8)
+    pattern = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "day", "measure", "pattern"], name="one_agreement_pattern"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "project"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.day} {self.measure} {self.pattern}: {self.count}"
+
+
 class DailyAnnotatorRollup(models.Model):
     project = models.CharField(max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -15,6 +15,7 @@ from monitoring.review import metrics
 from monitoring.review.models import (
     Alert,
     AlertRule,
+    DailyAgreement,
     DailyAnnotatorRollup,
     DailyGuardQuality,
     DailyRollup,
@@ -23,9 +24,6 @@ from monitoring.review.models import (
     ReviewLease,
     SamplingRule,
 )
-
-# Agreement is computed from raw labels, so it is bounded to the most recent items.
-AGREEMENT_ITEM_LIMIT = 2000
 
 
 def sampling_rule_for(*, project: str, model: str = "") -> SamplingRule | None:
@@ -250,36 +248,24 @@ def annotator_table(*, period: Period) -> list[dict]:
     ]
 
 
-def agreement(*, period: Period, resamples: int = 500) -> dict:
+def agreement(*, period: Period, resamples: int = 1000) -> dict:
     """Cohen's kappa (first two reviewers) and Krippendorff's alpha (all reviewers) on the
-    verdicts of items whose independent reviews were completed in the period."""
-    start = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
-    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
-    # Disputed items count too (they are the disagreements), settled or not.
-    items = ReviewItem.objects.filter(
-        required_reviews__gte=2,
-        reviewed_at__gte=start,
-        reviewed_at__lt=end,
+    verdicts of items whose independent reviews were completed in the period (from rollups)."""
+    pairs: dict[tuple, int] = defaultdict(int)
+    units: dict[tuple, int] = defaultdict(int)
+    rows = (
+        period.filter(DailyAgreement.objects)
+        .values("measure", "pattern")
+        .annotate(total=Sum("count"))
     )
-    if period.project:
-        items = items.filter(project=period.project)
-    item_ids = list(
-        items.order_by("-reviewed_at").values_list("id", flat=True)[:AGREEMENT_ITEM_LIMIT]
-    )
-    labels: dict[int, list[str]] = defaultdict(list)
-    for item_id, verdict in (
-        Review.objects.filter(item_id__in=item_ids, is_adjudication=False)
-        .order_by("item_id", "created_at", "id")
-        .values_list("item_id", "verdict")
-    ):
-        labels[item_id].append(verdict)
-    pairs = [(v[0], v[1]) for v in labels.values() if len(v) >= 2]
-    width = max((len(v) for v in labels.values()), default=0)
-    units = [v + [None] * (width - len(v)) for v in labels.values()]
+    for row in rows:
+        target = pairs if row["measure"] == "kappa" else units
+        target[tuple(row["pattern"].split("|"))] += row["total"]
+    kappa = metrics.kappa_estimate_counts(pairs, resamples=resamples)
     return {
-        "kappa": metrics.kappa_estimate(pairs, resamples=resamples),
-        "alpha": metrics.alpha_estimate(units, resamples=resamples),
-        "items": len(pairs),
+        "kappa": kappa,
+        "alpha": metrics.alpha_estimate_counts(units, resamples=resamples),
+        "items": kappa.n,
     }
 
 

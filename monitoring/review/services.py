@@ -491,6 +491,7 @@ def rollups_refresh_day(*, project: str, day: date) -> None:
             for user_id, s in per_user.items()
         ]
     )
+    _agreement_refresh_day(project=project, day=day, start=start, end=end)
     # Guard quality: the latest scan of each item settled that day against its final label.
     scans = {}
     for scan in GuardScan.objects.filter(output_id__in=[i.output_id for i in finalized]).order_by(
@@ -515,6 +516,37 @@ def rollups_refresh_day(*, project: str, day: date) -> None:
         [
             DailyGuardQuality(project=project, day=day, category=code, tp=tp, fp=fp, fn=fn, tn=tn)
             for code, (tp, fp, fn, tn) in totals.items()
+        ]
+    )
+
+
+def _agreement_refresh_day(*, project: str, day: date, start: datetime, end: datetime) -> None:
+    from collections import Counter
+
+    from monitoring.review.metrics import unit_pattern
+    from monitoring.review.models import DailyAgreement
+
+    labels: dict[int, list[str]] = {}
+    for item_id, verdict in (
+        Review.objects.filter(
+            item__project=project,
+            item__required_reviews__gte=2,
+            item__reviewed_at__gte=start,
+            item__reviewed_at__lt=end,
+            is_adjudication=False,
+        )
+        .order_by("item_id", "created_at", "id")
+        .values_list("item_id", "verdict")
+    ):
+        labels.setdefault(item_id, []).append(verdict)
+    pairs = Counter("|".join(v[:2]) for v in labels.values() if len(v) >= 2)
+    units = Counter("|".join(unit_pattern(v)) for v in labels.values() if len(v) >= 2)
+    DailyAgreement.objects.filter(project=project, day=day).delete()
+    DailyAgreement.objects.bulk_create(
+        [
+            DailyAgreement(project=project, day=day, measure=measure, pattern=p, count=c)
+            for measure, counter in (("kappa", pairs), ("alpha", units))
+            for p, c in counter.items()
         ]
     )
 
@@ -556,7 +588,7 @@ def rollups_rebuild() -> int:
         .values_list("project", "d")
         .distinct()
     )
-    for model_field in ("created_at", "finalized_at"):
+    for model_field in ("created_at", "finalized_at", "reviewed_at"):
         pairs |= set(
             ReviewItem.objects.exclude(**{f"{model_field}__isnull": True})
             .annotate(d=TruncDate(model_field))
@@ -731,3 +763,22 @@ def alert_webhook_send(*, alert_id: int, title: str) -> bool:
     )
     with urllib.request.urlopen(request, timeout=10):
         return True
+
+
+# --- rule configuration --------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_save(*, form, actor):
+    """Save a sampling or alert rule from its validated form, with an audit event."""
+    instance = form.instance
+    # The form already copied the new values onto its instance: read the stored row instead.
+    stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+    before = {} if stored is None else {f: getattr(stored, f) for f in form.fields}
+    action = "created" if stored is None else "updated"
+    rule = form.save()
+    after = {f: getattr(rule, f) for f in form.fields}
+    from core.services import field_changes
+
+    audit_record(actor=actor, target=rule, action=action, changes=field_changes(before, after))
+    return rule

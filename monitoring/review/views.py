@@ -16,7 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from core.errors import ApplicationError
 from core.htmx import is_htmx_partial, render_page
 from monitoring.review import selectors, services
-from monitoring.review.models import Alert, ReviewItem
+from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
+from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
 from monitoring.review.permissions import ACCESS
 
 QUEUE_TEMPLATE = "review/queue.html"
@@ -256,3 +257,32 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("review:alerts")
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@ACCESS.required("view")
+def rules(request: HttpRequest) -> HttpResponse:
+    context = {
+        "sampling_rules": SamplingRule.objects.all(),
+        "alert_rules": selectors.alert_rule_list(),
+        "can_configure": ACCESS.allows(request.user, "configure"),
+    }
+    return render_page(request, "review/rules.html", context)
+
+
+RULE_FORMS = {"sampling": (SamplingRule, SamplingRuleForm), "alerts": (AlertRule, AlertRuleForm)}
+
+
+@ACCESS.required("configure")
+def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    model, form_class = RULE_FORMS[kind]
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.rule_save(form=form, actor=request.user)
+        messages.success(request, "Rule saved.")
+        return redirect("review:rules")
+    context = {"form": form, "kind": kind, "instance": instance}
+    return render_page(request, "review/rule_form.html", context)

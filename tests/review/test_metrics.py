@@ -84,3 +84,17 @@ def test_vectorised_alpha_agrees_with_the_library():
     doubled = [*units, units[1]]
     (weighted,) = alpha_weighted(units, np.array([[1, 2, 1, 1, 1]]))
     assert weighted == pytest.approx(krippendorff_alpha(doubled))
+
+
+def test_estimates_from_pattern_counts_match_the_raw_labels():
+    from collections import Counter
+
+    from monitoring.review.metrics import alpha_estimate_counts, kappa_estimate_counts, unit_pattern
+
+    counts = {("yes", "yes"): 20, ("yes", "no"): 5, ("no", "yes"): 10, ("no", "no"): 15}
+    assert kappa_estimate_counts(counts).value == pytest.approx(0.4)
+    units = [["a", "a", None], ["a", "b", "b"], ["b", "b", None], ["a", None, "a"], ["c", "b"]]
+    padded = [u + [None] * (3 - len(u)) for u in units]
+    from_counts = alpha_estimate_counts(Counter(unit_pattern(u) for u in units))
+    assert from_counts.value == pytest.approx(krippendorff_alpha(padded))
+    assert from_counts.n == 5

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.roles import Role
 from monitoring.review import selectors
 from monitoring.review.models import (
+    DailyAgreement,
     DailyAnnotatorRollup,
     DailyGuardQuality,
     DailyRollup,
@@ -51,6 +52,7 @@ def snapshot():
             )
         ),
         sorted(DailyAnnotatorRollup.objects.values_list("project", "user_id", "day", "reviews")),
+        sorted(DailyAgreement.objects.values_list("project", "day", "measure", "pattern", "count")),
     )
 
 
@@ -86,7 +88,9 @@ def label_everything(users):
 
 
 def test_incremental_rollups_equal_a_full_recount():
-    SamplingRule.objects.create(project="support-bot", random_rate=0.5, daily_cap=1000)
+    SamplingRule.objects.create(
+        project="support-bot", random_rate=0.5, daily_cap=1000, double_review_rate=0.5
+    )
     ingest(12, version="v1")
     ingest(8, version="v2", received_at=timezone.now() - timedelta(days=2))
     rollups_refresh()
@@ -101,9 +105,11 @@ def test_incremental_rollups_equal_a_full_recount():
     DailyRollup.objects.all().delete()
     DailyGuardQuality.objects.all().delete()
     DailyAnnotatorRollup.objects.all().delete()
+    DailyAgreement.objects.all().delete()
     rollups_rebuild()
     assert snapshot() == incremental
 
+    assert sum(c for *_, measure, _, c in incremental[3] if measure == "kappa") > 0
     today = [r for r in incremental[0] if r[2] == timezone.localdate()]
     assert sum(r[3] for r in today) == 17  # 12 + 5 scans of outputs received today
     assert sum(r[4] for r in today) == 4 + 2  # every third is unsafe

@@ -115,3 +115,53 @@ def test_home_cards(client_as, annotator, legal):
     assert b"Waiting for review" in client_as(annotator).get("/").content
     content = client_as(legal).get("/").content
     assert b"Review backlog" in content and b"Disagreements" in content
+
+
+def test_pm_configures_sampling_and_alert_rules(client_as, pm, annotator):
+    from core.selectors import audit_history
+    from monitoring.review.models import AlertRule, SamplingRule
+
+    client = client_as(annotator)
+    assert client.get("/monitoring/review/rules/sampling/new/").status_code == 403
+    client = client_as(pm)
+    bad = client.post(
+        "/monitoring/review/rules/sampling/new/",
+        {
+            "project": "bot",
+            "random_rate": "1.5",
+            "daily_cap": "10",
+            "low_confidence_min": "0.4",
+            "low_confidence_max": "0.6",
+            "double_review_rate": "0.1",
+            "enabled": "on",
+        },
+    )
+    assert b"Use a value between 0 and 1." in bad.content
+    fields = {
+        "project": "bot",
+        "random_rate": "0.05",
+        "daily_cap": "10",
+        "low_confidence_min": "0.4",
+        "low_confidence_max": "0.6",
+        "double_review_rate": "0.1",
+        "enabled": "on",
+    }
+    client.post("/monitoring/review/rules/sampling/new/", fields)
+    rule = SamplingRule.objects.get(project="bot")
+    client.post(f"/monitoring/review/rules/sampling/{rule.pk}/", fields | {"daily_cap": "50"})
+    rule.refresh_from_db()
+    assert rule.daily_cap == 50
+    update = audit_history(rule).filter(action="updated").get()
+    assert update.changes["daily_cap"] == [10, 50]
+    client.post(
+        "/monitoring/review/rules/alerts/new/",
+        {
+            "name": "Backlog",
+            "kind": "backlog",
+            "threshold": "100",
+            "window_minutes": "60",
+            "notify_in_app": "on",
+        },
+    )
+    assert AlertRule.objects.get().name == "Backlog"
+    assert b"Backlog" in client.get("/monitoring/review/rules/").content
