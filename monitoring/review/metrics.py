@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import krippendorff
 import numpy as np
-from scipy.stats import binomtest
+from scipy.stats import norm
 
 Interval = tuple[float, float]
 
@@ -68,11 +68,19 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]]) -> float | No
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Interval | None:
-    """Wilson score interval for a binomial proportion; None with no trials."""
+    """Wilson score interval for a binomial proportion (Wilson 1927); None with no trials.
+
+    The closed form, with z from scipy; it equals scipy's `binomtest(...).proportion_ci(
+    method="wilson")` without computing a p-value first (dashboards call it per cell).
+    """
     if trials <= 0:
         return None
-    ci = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
-    return float(ci.low), float(ci.high)
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def bootstrap_interval(

@@ -48,6 +48,14 @@ def test_wilson_interval_matches_newcombe():
     assert wilson_interval(0, 0) is None
 
 
+def test_wilson_interval_equals_scipys():
+    from scipy.stats import binomtest
+
+    for k, n in [(3, 7), (50, 1000), (999, 1000)]:
+        ci = binomtest(k, n).proportion_ci(method="wilson")
+        assert wilson_interval(k, n) == pytest.approx((ci.low, ci.high))
+
+
 def test_bootstrap_intervals_contain_the_estimate_and_are_reproducible():
     pairs = [("safe", "safe")] * 30 + [("unsafe", "unsafe")] * 15 + [("safe", "unsafe")] * 5
     first = kappa_estimate(pairs, resamples=300, seed=1)
