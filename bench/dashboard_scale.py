@@ -136,13 +136,14 @@ def fill(first: int, last: int, users) -> float:
     return time.perf_counter() - started
 
 
-def median_ms(fn, runs: int) -> float:
+def timings_ms(fn, runs: int) -> tuple[float, float]:
+    """(median, best) of `runs` calls: the best is the least disturbed by other load."""
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         fn()
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return statistics.median(timings), min(timings)
 
 
 def measure(client: Client, claimers) -> dict:
@@ -166,9 +167,13 @@ def measure(client: Client, claimers) -> dict:
     started = time.perf_counter()
     rollups_refresh()
     refresh_ms = (time.perf_counter() - started) * 1000
+    dashboard_ms, dashboard_best = timings_ms(dashboard, 25)
+    claim_ms, claim_best = timings_ms(claim, 25)
     return {
-        "dashboard_ms": median_ms(dashboard, 15),
-        "claim_ms": median_ms(claim, 25),
+        "dashboard_ms": dashboard_ms,
+        "dashboard_best": dashboard_best,
+        "claim_ms": claim_ms,
+        "claim_best": claim_best,
         "refresh_day_ms": refresh_ms,
     }
 
@@ -208,15 +213,19 @@ def main() -> None:
         results[label] = measure(client, claimers) | {"fill_s": fill_s, "rebuild_s": rebuild_s}
         print(
             f"{label:>5} {size:>9,} outputs: fill {fill_s:6.1f} s, full rollup rebuild "
-            f"{rebuild_s:6.1f} s, dashboard {results[label]['dashboard_ms']:7.1f} ms, "
-            f"claim {results[label]['claim_ms']:6.2f} ms, "
+            f"{rebuild_s:6.1f} s, dashboard {results[label]['dashboard_ms']:6.1f} ms "
+            f"(best {results[label]['dashboard_best']:5.1f}), "
+            f"claim {results[label]['claim_ms']:5.1f} ms "
+            f"(best {results[label]['claim_best']:5.1f}), "
             f"refresh one dirty day {results[label]['refresh_day_ms']:7.1f} ms"
         )
     small, large = results["small"], results["large"]
     print(
-        f"ratio large/small: dashboard {large['dashboard_ms'] / small['dashboard_ms']:.2f}x, "
-        f"claim {large['claim_ms'] / small['claim_ms']:.2f}x "
-        f"(target: both within 1.5x)"
+        "ratio large/small (median, best): "
+        f"dashboard {large['dashboard_ms'] / small['dashboard_ms']:.2f}x, "
+        f"{large['dashboard_best'] / small['dashboard_best']:.2f}x; "
+        f"claim {large['claim_ms'] / small['claim_ms']:.2f}x, "
+        f"{large['claim_best'] / small['claim_best']:.2f}x (target: within 1.5x)"
     )
 
 
