@@ -234,6 +234,8 @@ def _chart_data(data: dict) -> dict:
 @ACCESS.required("view")
 def alerts(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
+    if request.GET.get("export") == "csv":
+        return _alerts_csv(selectors.alert_list(status=status))
     page = Paginator(selectors.alert_list(status=status), 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -243,6 +245,29 @@ def alerts(request: HttpRequest) -> HttpResponse:
         "can_configure": ACCESS.allows(request.user, "configure"),
     }
     return render_page(request, "review/alerts.html", context, partial="list")
+
+
+def _alerts_csv(alerts) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="review-alerts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["fired_at", "rule", "kind", "status", "value", "message", "acknowledged_by", "resolved_at"]
+    )
+    for alert in alerts:
+        writer.writerow(
+            [
+                alert.fired_at.isoformat(),
+                alert.rule.name,
+                alert.rule.kind,
+                alert.status,
+                alert.value,
+                alert.message,
+                alert.acknowledged_by or "",
+                alert.resolved_at.isoformat() if alert.resolved_at else "",
+            ]
+        )
+    return response
 
 
 @ACCESS.required("configure")

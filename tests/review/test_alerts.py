@@ -97,6 +97,9 @@ def test_acknowledge_and_resolve_from_the_alert_page(client_as, pm, annotator):
     client.post(f"/monitoring/review/alerts/{alert.pk}/resolve/")
     alert.refresh_from_db()
     assert (alert.status, alert.resolved_by) == ("resolved", pm)
+    exported = client.get("/monitoring/review/alerts/?export=csv").content.decode().splitlines()
+    assert exported[0].startswith("fired_at,rule,kind,status")
+    assert ",Backlog,backlog,resolved," in exported[1]
 
 
 def test_webhook_receives_the_alert_as_json():
