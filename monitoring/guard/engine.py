@@ -330,11 +330,7 @@ class GuardEngine:
                 )
             except Exception:  # a template that cannot render falls back to the builder
                 continue
-            if (
-                isinstance(text, str)
-                and text.startswith(prefix)
-                and text.endswith(ASSISTANT_HEADER)
-            ):
+            if _template_matches(text, prefix, conversation):
                 return text[len(prefix) :]
         return rest
 
@@ -508,6 +504,17 @@ class GuardEngine:
             parsed.error,
         )
         return result
+
+
+def _template_matches(text: Any, prefix: str, conversation: list[dict]) -> bool:
+    """The template's prompt has Steward's prefix, every turn, and ends where the model
+    answers (some transformers versions render Llama Guard templates without the turns)."""
+    if not isinstance(text, str) or not text.startswith(prefix):
+        return False
+    rest = text[len(prefix) :]
+    return rest.endswith(ASSISTANT_HEADER) and all(
+        turn["content"].strip() in rest for turn in conversation
+    )
 
 
 def _deduplicate(

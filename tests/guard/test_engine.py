@@ -184,3 +184,14 @@ def test_a_changed_policy_under_the_same_key_is_not_served_from_a_stale_cache(
     )
     assert result.prompt == guard_prompt(narrowed, BREAD)
     assert result.categories == ["S1", "S3"]
+
+
+def test_a_template_that_drops_the_conversation_is_not_trusted(unsafe_guard_dir):
+    engine = engine_from(unsafe_guard_dir)
+    template = engine.tokenizer.chat_template
+    start = template.index("{%- for message in messages -%}")
+    end = template.index("{%- endfor -%}", start) + len("{%- endfor -%}")
+    engine.tokenizer.chat_template = template[:start] + template[end:]
+    [result] = scan(engine, [BREAD])
+    assert result.prompt == guard_prompt(CATEGORIES, BREAD)
+    assert "how do i bake bread" in result.prompt
