@@ -140,7 +140,6 @@ class GuardEngine:
                 f"{model_id} is not a guard: its tokenizer has no single 'safe'/'unsafe' tokens"
             )
         self.stop_ids = self._stop_ids()
-        self.pad_id = self._pad_id()
         template = getattr(tokenizer, "chat_template", None) or ""
         self.has_guard_template = "UNSAFE CONTENT CATEGORIES" in template
         self._prefixes: OrderedDict[tuple, _Prefix] = OrderedDict()
@@ -187,7 +186,7 @@ class GuardEngine:
 
     def _stop_ids(self) -> set[int]:
         ids: set[int] = set()
-        for source in (self.model.generation_config, self.model.config):
+        for source in (getattr(self.model, "generation_config", None), self.model.config):
             eos = getattr(source, "eos_token_id", None)
             ids.update(eos if isinstance(eos, list) else [eos] if eos is not None else [])
         if self.tokenizer.eos_token_id is not None:
@@ -196,12 +195,6 @@ class GuardEngine:
         if isinstance(eot, int) and eot != self.tokenizer.unk_token_id:
             ids.add(eot)
         return ids
-
-    def _pad_id(self) -> int:
-        for candidate in (self.tokenizer.pad_token_id, self.model.config.pad_token_id):
-            if isinstance(candidate, int) and 0 <= candidate < self.model.config.vocab_size:
-                return candidate
-        return 0
 
     # -- public API -----------------------------------------------------------------------
 
@@ -214,7 +207,11 @@ class GuardEngine:
         policy_key: str,
         with_descriptions: bool = False,
     ) -> list[GuardResult]:
-        """One result per item, in order; per-item problems come back as verdict "error"."""
+        """One result per item, in order; per-item problems come back as verdict "error".
+
+        `policy_key` names the policy version: the prefix cache is kept per (policy_key, role,
+        with_descriptions) and rebuilt if its text changes. `scan([])` only warms that cache.
+        A failure of the model itself raises (the whole batch failed)."""
         allowed = [category.code for category in categories]
         prepared, prefix, errors = self._prepare(items, categories, role, with_descriptions)
         prefix_state = self._prefix(policy_key, role, with_descriptions, prefix)
