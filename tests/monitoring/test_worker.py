@@ -1,0 +1,96 @@
+"""End to end with a real worker: push → scan task → stored verdict → review; worker loss."""
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from django.db.models import Count
+
+from monitoring.models import GuardScan, ModelOutput
+from monitoring.review.models import ReviewItem
+from monitoring.services import guard_scan_sweep
+from tests.celery_worker import running_worker, wait_for
+from tests.monitoring.factories import item, published_policy
+
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+
+NO_GUARD = {"GUARD_MODEL": ""}
+
+
+def _push(api, pipeline, count: int, start: int = 0) -> list[int]:
+    items = [
+        item(n, conversation=[{"role": "assistant", "content": f"answer {n}"}])
+        for n in range(start, start + count)
+    ]
+    response = api(pipeline).post("/api/v1/outputs/bulk/", {"items": items}, format="json")
+    assert response.status_code == 200
+    return [r["id"] for r in response.json()["results"]]
+
+
+def _all_scanned_once() -> bool:
+    outputs = ModelOutput.objects.count()
+    counts = GuardScan.objects.values("output").annotate(n=Count("id"))
+    return outputs > 0 and counts.count() == outputs
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def test_pushed_outputs_are_scanned_by_a_worker_and_routed_without_a_guard(api, pipeline):
+    published_policy()
+    with running_worker(extra_env=NO_GUARD):
+        ids = _push(api, pipeline, 20)
+        wait_for(_all_scanned_once, timeout=60, message="not every output was scanned")
+    assert GuardScan.objects.filter(verdict="error").count() == 20
+    reasons = ReviewItem.objects.filter(output_id__in=ids).values_list("reasons", flat=True)
+    assert {tuple(r) for r in reasons} == {("guard_unavailable",)}
+
+
+def test_a_resent_output_is_not_scanned_again(api, pipeline):
+    published_policy()
+    with running_worker(extra_env=NO_GUARD):
+        _push(api, pipeline, 3)
+        wait_for(_all_scanned_once, timeout=60)
+        first = dict(GuardScan.objects.values_list("output_id", "created_at"))
+        _push(api, pipeline, 3)
+        assert ModelOutput.objects.count() == 3
+    assert dict(GuardScan.objects.values_list("output_id", "created_at")) == first
+
+
+def test_killing_the_pool_child_mid_batch_loses_no_output(api, pipeline, tmp_path):
+    published_policy()
+    with running_worker(pool="prefork", extra_env=NO_GUARD, log_path=tmp_path / "w1.log") as w:
+        _push(api, pipeline, 300)
+        wait_for(lambda: GuardScan.objects.exists(), timeout=60, message="no scan started")
+        children = _children(w.pid)
+        assert children, "the prefork worker has no pool process"
+        os.kill(children[0], signal.SIGKILL)
+        # The parent sees the child die, rejects the message back to the queue and forks anew.
+        wait_for(_all_scanned_once, timeout=120, message="outputs were lost with the child")
+    assert ModelOutput.objects.count() == 300
+    assert GuardScan.objects.count() == 300
+    assert ReviewItem.objects.count() == 300
+
+
+def test_killing_the_whole_worker_then_a_new_worker_and_the_sweep_scan_everything(
+    api, pipeline, tmp_path
+):
+    published_policy()
+    with running_worker(pool="prefork", extra_env=NO_GUARD, log_path=tmp_path / "w1.log") as w:
+        _push(api, pipeline, 300)
+        wait_for(lambda: GuardScan.objects.exists(), timeout=60, message="no scan started")
+        for pid in [w.pid, *_children(w.pid)]:
+            os.kill(pid, signal.SIGKILL)
+        w.wait()
+    scanned_before = GuardScan.objects.count()
+    assert scanned_before < 300, "the worker finished before it was killed"
+    with running_worker(pool="prefork", extra_env=NO_GUARD, log_path=tmp_path / "w2.log"):
+        # The killed worker's unacknowledged message waits for the broker's visibility
+        # timeout; the sweep re-queues whatever has no scan yet, without waiting for it.
+        assert guard_scan_sweep(older_than_s=0) > 0
+        wait_for(_all_scanned_once, timeout=120, message="outputs were lost with the worker")
+    assert GuardScan.objects.count() == 300
+    assert ReviewItem.objects.count() == 300
