@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.services import audit_record
 from governance.policies.models import PolicyVersion
 from monitoring.breaker import guard_breaker_allows, guard_breaker_failure, guard_breaker_success
 from monitoring.ingest import CleanOutput, ItemError, item_clean
@@ -347,7 +348,6 @@ def _run_guard(outputs: list[ModelOutput], version: PolicyVersion) -> list[ScanO
         return [_failure(o, CIRCUIT_OPEN, ReviewReason.GUARD_UNAVAILABLE) for o in outputs]
     # Imported here: web processes never load torch, only the worker that scans.
     from governance.policies.guard_prompt import GuardCategory
-
     from monitoring.guard.engine import GuardInput
     from monitoring.guard.runtime import get_engine
 
@@ -425,6 +425,11 @@ _UPDATE_FIELDS = [
 @transaction.atomic
 def _store_outcomes(outcomes: list[ScanOutcome], version_id: int | None, summary: ScanSummary):
     now = timezone.now()
+    before = dict(
+        GuardScan.objects.filter(
+            output__in=[o.output for o in outcomes], policy_version_id=version_id
+        ).values_list("output_id", "verdict")
+    )
     scans = [
         GuardScan(
             output=o.output,
@@ -456,6 +461,21 @@ def _store_outcomes(outcomes: list[ScanOutcome], version_id: int | None, summary
         if outcome.reasons:
             review_item_route(output=outcome.output, reasons=outcome.reasons)
             summary.routed += 1
+        audit_record(
+            actor=None,
+            target=outcome.output,
+            action="reused verdict" if outcome.reused_from_id else "scanned",
+            changes={"verdict": [before.get(outcome.output.pk), outcome.verdict]},
+            note="; ".join(
+                part
+                for part in (
+                    outcome.error,
+                    f"categories {', '.join(outcome.categories)}" if outcome.categories else "",
+                    f"to review: {', '.join(outcome.reasons)}" if outcome.reasons else "",
+                )
+                if part
+            ),
+        )
 
 
 def guard_scan_sweep(*, older_than_s: int = 300, limit: int = 5000) -> int:
