@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -102,10 +103,18 @@ def _conversation(value: Any) -> list[dict[str, str]]:
     return turns
 
 
+def conversation_canonical_json(conversation: list[dict[str, str]]) -> str:
+    """The conversation as JSON with sorted keys and no spaces: equal conversations, equal text."""
+    return orjson.dumps(conversation, option=orjson.OPT_SORT_KEYS).decode()
+
+
 def conversation_sha256(conversation: list[dict[str, str]]) -> str:
     """A digest of the conversation that ignores key order and whitespace in the JSON."""
-    canonical = json.dumps(conversation, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _digest(conversation_canonical_json(conversation))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def item_clean(raw: Any) -> CleanOutput:
@@ -130,17 +139,18 @@ def item_clean(raw: Any) -> CleanOutput:
         raise ItemError("metadata: must be an object")
     _check_json_strings(metadata, "metadata")
     try:
-        metadata_json = json.dumps(metadata, ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        raise ItemError("metadata: NaN and Infinity are not valid JSON") from None
+        metadata_json = orjson.dumps(metadata).decode()
+    except orjson.JSONEncodeError as exc:
+        raise ItemError(f"metadata: cannot be stored as JSON ({exc})") from None
     if len(metadata_json.encode("utf-8")) > MAX_METADATA_BYTES:
         raise ItemError(f"metadata: larger than {MAX_METADATA_BYTES // 1024} KB")
+    conversation_json = conversation_canonical_json(conversation)
     return CleanOutput(
         external_id=external_id,
         project=project,
         model=model,
         model_version=model_version,
-        conversation_json=json.dumps(conversation, ensure_ascii=False),
+        conversation_json=conversation_json,
         metadata_json=metadata_json,
-        conversation_sha256=conversation_sha256(conversation),
+        conversation_sha256=_digest(conversation_json),
     )

@@ -26,6 +26,11 @@ def guard_scan_batch(output_ids: list[int]) -> dict[str, int]:
     return vars(summary)
 
 
+@shared_task(name="monitoring.guard_scan_dispatch", acks_late=True, reject_on_worker_lost=True)
+def guard_scan_dispatch(output_ids: list[int]) -> int:
+    return services.guard_scan_dispatch(output_ids=output_ids)
+
+
 @shared_task(name="monitoring.guard_scan_sweep", acks_late=True)
 def guard_scan_sweep() -> int:
     return services.guard_scan_sweep()

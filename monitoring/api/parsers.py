@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
@@ -27,6 +28,12 @@ class OutputsJSONParser(BaseParser):
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
             raise BodyTooLarge(f"The body is over {MAX_BODY_BYTES} bytes (5 MB).")
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        # orjson refuses a whole body for one lone surrogate (\ud800) in one string; the
+        # standard parser takes it, so that only the item holding it is refused.
         try:
             return json.loads(raw, parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as exc:
