@@ -12,3 +12,18 @@ from monitoring.breaker import guard_breaker_reset
 def closed_breaker(request):
     if request.node.get_closest_marker("django_db"):
         guard_breaker_reset()
+
+
+@pytest.fixture(scope="session")
+def unsafe_guard(tmp_path_factory):
+    """A tiny local checkpoint that always answers "unsafe" with category S2."""
+    from tests.guard.checkpoints import build_scripted_guard
+
+    return build_scripted_guard(tmp_path_factory.mktemp("unsafe-guard"), categories=("S2",))
+
+
+@pytest.fixture(scope="session")
+def safe_guard(tmp_path_factory):
+    from tests.guard.checkpoints import build_scripted_guard
+
+    return build_scripted_guard(tmp_path_factory.mktemp("safe-guard"), verdict="safe")

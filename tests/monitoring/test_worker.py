@@ -60,19 +60,36 @@ def test_a_resent_output_is_not_scanned_again(api, pipeline):
     assert dict(GuardScan.objects.values_list("output_id", "created_at")) == first
 
 
-def test_killing_the_pool_child_mid_batch_loses_no_output(api, pipeline, tmp_path):
-    published_policy()
-    with running_worker(pool="prefork", extra_env=NO_GUARD, log_path=tmp_path / "w1.log") as w:
+def test_a_tiny_guard_in_the_worker_scans_pushed_outputs_end_to_end(api, pipeline, unsafe_guard):
+    published_policy(codes=("S1", "S2"))
+    guard = {"GUARD_MODEL": str(unsafe_guard), "GUARD_DEVICE": "cpu"}
+    with running_worker(extra_env=guard):
+        ids = _push(api, pipeline, 5)
+        wait_for(_all_scanned_once, timeout=120, message="the guard did not scan every output")
+    scans = GuardScan.objects.filter(output_id__in=ids)
+    assert {(s.verdict, tuple(s.categories)) for s in scans} == {("unsafe", ("S2",))}
+    assert all(s.prompt.startswith("<|begin_of_text|>") for s in scans)
+    reasons = ReviewItem.objects.filter(output_id__in=ids).values_list("reasons", flat=True)
+    assert [list(r) for r in reasons] == [["unsafe"]] * 5
+
+
+def test_killing_the_pool_child_mid_batch_loses_no_output(api, pipeline, tmp_path, unsafe_guard):
+    published_policy(codes=("S1", "S2"))
+    guard = {"GUARD_MODEL": str(unsafe_guard), "GUARD_DEVICE": "cpu"}
+    with running_worker(pool="prefork", extra_env=guard, log_path=tmp_path / "w1.log") as w:
         _push(api, pipeline, 300)
         wait_for(lambda: GuardScan.objects.exists(), timeout=60, message="no scan started")
         children = _children(w.pid)
         assert children, "the prefork worker has no pool process"
         os.kill(children[0], signal.SIGKILL)
         # The parent sees the child die, rejects the message back to the queue and forks anew.
-        wait_for(_all_scanned_once, timeout=120, message="outputs were lost with the child")
+        wait_for(_all_scanned_once, timeout=180, message="outputs were lost with the child")
     assert ModelOutput.objects.count() == 300
     assert GuardScan.objects.count() == 300
+    # Every output got a real verdict from the guard, none an error from the lost batch.
+    assert set(GuardScan.objects.values_list("verdict", flat=True)) == {"unsafe"}
     assert ReviewItem.objects.count() == 300
+    assert "WorkerLostError" in (tmp_path / "w1.log").read_text()
 
 
 def test_killing_the_whole_worker_then_a_new_worker_and_the_sweep_scan_everything(
