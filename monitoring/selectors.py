@@ -77,15 +77,12 @@ def output_filter_choices() -> dict[str, list[str]]:
     """Values offered by the filter drop-downs."""
     projects = ModelOutput.objects.order_by("project").values_list("project", flat=True)
     models = ModelOutput.objects.order_by("model").values_list("model", flat=True)
-    categories = (
-        GuardScan.objects.exclude(categories=[])
-        .values_list("categories", flat=True)
-        .distinct()[:500]
-    )
+    # Codes come from the published policies (a small table), not from every stored scan.
+    codes = PolicyCategory.objects.filter(version__status=PolicyVersion.Status.PUBLISHED)
     return {
         "projects": list(projects.distinct()[:200]),
         "models": list(models.distinct()[:200]),
-        "categories": sorted({code for codes in categories for code in codes}),
+        "categories": sorted(set(codes.values_list("code", flat=True))),
     }
 
 

@@ -1,9 +1,11 @@
 """The outputs pages, the dashboard cards and the guard's readiness."""
 
+import io
+
 import pytest
 
 from monitoring.breaker import guard_breaker_failure
-from monitoring.models import GuardScan
+from monitoring.models import GuardScan, ModelOutput
 from monitoring.review.services import review_item_route
 from tests.monitoring.factories import ModelOutputFactory, published_policy
 
@@ -124,3 +126,11 @@ def test_output_history_records_each_scan(client_as, pm, settings):
     html = client_as(pm).get(f"/monitoring/outputs/{output.pk}/").content.decode()
     assert "scanned" in html and "to review: guard_unavailable" in html
     assert "No prompt: the guard did not run for this scan." in html
+
+
+def test_demo_outputs_load_once():
+    from monitoring.demo import load_demo
+
+    load_demo(io.StringIO())
+    load_demo(io.StringIO())
+    assert ModelOutput.objects.filter(metadata__source="demo").count() == 8
