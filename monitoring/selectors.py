@@ -94,6 +94,19 @@ def outputs_unscanned(*, older_than: timedelta) -> QuerySet[ModelOutput]:
     ).order_by("id")
 
 
+def outputs_guard_never_ran(*, older_than: timedelta) -> QuerySet[ModelOutput]:
+    """Outputs whose scan is an error because the guard never ran (not configured, breaker
+    open, load failure) under a published policy, stored before `now - older_than`."""
+    failed = GuardScan.objects.filter(
+        output=OuterRef("pk"),
+        verdict=GuardScan.Verdict.ERROR,
+        guard_model="",
+        policy_version__isnull=False,
+        created_at__lt=timezone.now() - older_than,
+    )
+    return ModelOutput.objects.filter(Exists(failed)).order_by("id")
+
+
 @dataclass(frozen=True)
 class GuardStatus:
     configured: bool

@@ -23,6 +23,8 @@ from monitoring.models import GuardScan, ModelOutput
 from monitoring.review.models import ReviewReason
 from monitoring.review.services import review_item_route
 from monitoring.selectors import (
+    guard_status,
+    outputs_guard_never_ran,
     outputs_unscanned,
     policy_version_categories,
     scan_policy_versions_for_projects,
@@ -513,12 +515,16 @@ def _store_outcomes(outcomes: list[ScanOutcome], version_id: int | None, summary
 
 
 def guard_scan_sweep(*, older_than_s: int = 300, limit: int = 5000) -> int:
-    """Queue outputs that never got a scan (e.g. the broker was down at commit); returns count."""
-    ids = list(
-        outputs_unscanned(older_than=timedelta(seconds=older_than_s)).values_list("pk", flat=True)[
-            :limit
-        ]
-    )
+    """Queue outputs that never got a scan (e.g. the broker was down at commit) and, once the
+    guard takes work again, those it never ran on during an outage; returns how many.
+
+    Their review items stay: they were queued for a person and the later verdict only adds.
+    """
+    older_than = timedelta(seconds=older_than_s)
+    ids = list(outputs_unscanned(older_than=older_than).values_list("pk", flat=True)[:limit])
+    if len(ids) < limit and guard_status().accepting:
+        retry = outputs_guard_never_ran(older_than=older_than).values_list("pk", flat=True)
+        ids += list(retry[: limit - len(ids)])
     with transaction.atomic():
         guard_scans_enqueue(output_ids=ids)
     return len(ids)

@@ -6,7 +6,7 @@ from monitoring.breaker import guard_breaker_status
 from monitoring.guard.runtime import reset_engine
 from monitoring.models import GuardScan
 from monitoring.review.models import ReviewItem
-from monitoring.services import guard_scan_batch
+from monitoring.services import guard_scan_batch, guard_scan_sweep
 from tests.monitoring.factories import ModelOutputFactory, published_policy
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,21 @@ def test_a_directory_that_is_not_a_model_fails_closed_and_counts_for_the_breaker
     guard_scan_batch(output_ids=[third.id])
     assert "circuit breaker open" in GuardScan.objects.get(output=third).error
     assert guard_breaker_status().failures == 2  # the open breaker made no third call
+
+
+def test_after_an_outage_the_sweep_rescans_what_the_guard_never_saw(settings, safe_guard):
+    settings.GUARD_MODEL = ""
+    published_policy()
+    output = ModelOutputFactory()
+    guard_scan_batch(output_ids=[output.id])
+    assert GuardScan.objects.get(output=output).verdict == "error"
+    assert guard_scan_sweep(older_than_s=0) == 0  # still no guard: nothing to retry
+    settings.GUARD_MODEL = str(safe_guard)
+    settings.GUARD_DEVICE = "cpu"
+    assert guard_scan_sweep(older_than_s=0) == 1
+    guard_scan_batch(output_ids=[output.id])
+    scan = GuardScan.objects.get(output=output)
+    assert scan.verdict == "safe" and scan.guard_model
+    # It was queued for a person during the outage and stays queued.
+    assert ReviewItem.objects.get(output=output).reasons == ["guard_unavailable"]
+    assert guard_scan_sweep(older_than_s=0) == 0
