@@ -94,3 +94,20 @@ def test_after_an_outage_the_sweep_rescans_what_the_guard_never_saw(settings, sa
     # It was queued for a person during the outage and stays queued.
     assert ReviewItem.objects.get(output=output).reasons == ["guard_unavailable"]
     assert guard_scan_sweep(older_than_s=0) == 0
+
+
+def test_a_conversation_longer_than_the_context_is_truncated_and_routed(settings, safe_guard):
+    settings.GUARD_MODEL = str(safe_guard)  # its context is 1,024 tokens
+    settings.GUARD_DEVICE = "cpu"
+    published_policy()
+    long_answer = " ".join(["bread"] * 3000)
+    output = ModelOutputFactory(
+        conversation=[
+            {"role": "user", "content": "how do i bake bread"},
+            {"role": "assistant", "content": long_answer},
+        ]
+    )
+    guard_scan_batch(output_ids=[output.id])
+    scan = GuardScan.objects.get(output=output)
+    assert scan.truncated
+    assert ReviewItem.objects.get(output=output).reasons == ["truncated"]
