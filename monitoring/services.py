@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -87,12 +87,16 @@ def _raw_cursor() -> psycopg.Cursor:
     return psycopg.Cursor(connection.connection)
 
 
-def _insert_rows(rows: Sequence[CleanOutput]) -> dict[tuple[str, str], int]:
-    """Insert the rows that are new (ON CONFLICT DO NOTHING); returns the ids it created."""
+def _insert_rows(rows: Iterable[CleanOutput]) -> dict[tuple[str, str], int]:
+    """Insert the rows that are new (ON CONFLICT DO NOTHING); returns the ids it created.
+
+    `rows` may be a generator: each row goes into the COPY stream as soon as it is produced,
+    so PostgreSQL parses the first rows while Python still validates the later ones.
+    """
     table = connection.ops.quote_name(ModelOutput._meta.db_table)
     with _raw_cursor() as cursor:
         cursor.execute(_STAGE)
-        cursor.execute("TRUNCATE monitoring_ingest_stage")
+        cursor.execute("DELETE FROM monitoring_ingest_stage")
         with cursor.copy("COPY monitoring_ingest_stage FROM STDIN") as copy:
             for r in rows:
                 copy.write_row(
@@ -123,17 +127,10 @@ def _existing_ids(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]
     return {(project, external_id): pk for pk, project, external_id in found}
 
 
-def outputs_ingest(*, items: Sequence[Any]) -> list[IngestResult]:
-    """Store pushed outputs; one result per item, in order: created, duplicate or error.
-
-    Items are validated in plain Python first, so a bad item is never written and never stops
-    the others; the valid ones go in with a single statement. An item whose (project,
-    external_id) exists already (or appears earlier in the same request) is a duplicate: it
-    gets the stored id and is not scanned again. New outputs are queued for scanning after
-    the transaction commits.
-    """
-    results: list[IngestResult] = []
-    to_insert: dict[tuple[str, str], CleanOutput] = {}
+def _validated(
+    items: Sequence[Any], results: list[IngestResult], to_insert: dict[tuple[str, str], CleanOutput]
+) -> Iterator[CleanOutput]:
+    """Validate items in order, filling `results`; yield each first occurrence of a key."""
     for index, raw in enumerate(items):
         try:
             clean = item_clean(raw)
@@ -152,22 +149,37 @@ def outputs_ingest(*, items: Sequence[Any]) -> list[IngestResult]:
             )
             continue
         key = (clean.project, clean.external_id)
-        to_insert.setdefault(key, clean)
         results.append(
             IngestResult(index=index, status=CREATED, external_id=key[1], project=key[0])
         )
-    if not to_insert:
-        return results
+        if key not in to_insert:
+            to_insert[key] = clean
+            yield clean
 
+
+def outputs_ingest(*, items: Sequence[Any]) -> list[IngestResult]:
+    """Store pushed outputs; one result per item, in order: created, duplicate or error.
+
+    Items are validated in plain Python, so a bad item is never written and never stops the
+    others; the valid ones go in with one COPY and one INSERT. An item whose (project,
+    external_id) exists already (or appears earlier in the same request) is a duplicate: it
+    gets the stored id and is not scanned again. New outputs are queued for scanning after
+    the transaction commits.
+    """
+    results: list[IngestResult] = []
+    if not items:
+        return results
+    to_insert: dict[tuple[str, str], CleanOutput] = {}
+    rows = _validated(items, results, to_insert)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                created = _insert_rows(list(to_insert.values()))
+                created = _insert_rows(rows)
         except (DatabaseError, psycopg.Error):
             # Something validation did not foresee: store row by row so only that row fails.
-            logger.exception(
-                "Bulk insert of %d outputs failed; retrying one by one", len(to_insert)
-            )
+            logger.exception("Bulk insert of outputs failed; retrying one by one")
+            for _ in rows:  # finish validating what the failure interrupted
+                pass
             created, failed = _insert_one_by_one(to_insert)
             for result in results:
                 key = (result.project, result.external_id)

@@ -138,3 +138,14 @@ def test_list_filters_by_verdict_and_category(api, pm):
     assert ids("category=s2") == [unsafe.id]
     assert ids("verdict=safe") == [safe.id]
     assert len(ids("project=support-bot")) == 2
+
+
+def test_an_empty_bulk_push_stores_nothing(api, pipeline):
+    response = api(pipeline).post(BULK, {"items": []}, format="json")
+    assert response.json() == {"created": 0, "duplicates": 0, "errors": 0, "results": []}
+
+
+def test_a_body_that_is_not_json_is_a_400(api, pipeline):
+    response = api(pipeline).post(BULK, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
