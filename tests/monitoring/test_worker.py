@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,10 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 NO_GUARD = {"GUARD_MODEL": ""}
 
 
-def _push(api, pipeline, count: int, start: int = 0) -> list[int]:
+def _push(api, pipeline, count: int, start: int = 0, words: int = 1) -> list[int]:
+    filler = " ".join(["bread"] * (words - 1))
     items = [
-        item(n, conversation=[{"role": "assistant", "content": f"answer {n}"}])
+        item(n, conversation=[{"role": "assistant", "content": f"answer {n} {filler}".strip()}])
         for n in range(start, start + count)
     ]
     response = api(pipeline).post("/api/v1/outputs/bulk/", {"items": items}, format="json")
@@ -37,6 +39,20 @@ def _all_scanned_once() -> bool:
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _kill_pool_child_while_it_scans(worker, log: Path) -> None:
+    """SIGKILL the pool process while it runs a scan batch, until the parent reports the loss."""
+    from config.celery import app
+
+    while "WorkerLostError" not in log.read_text():
+        assert not _all_scanned_once(), "every batch finished before a kill hit a running one"
+        active = app.control.inspect([worker.hostname], timeout=1).active() or {}
+        running = [t for t in active.get(worker.hostname, []) if t["name"].endswith("scan_batch")]
+        children = _children(worker.pid)
+        if running and children:
+            os.kill(children[0], signal.SIGKILL)
+            time.sleep(1)  # the parent notices, logs the loss and forks a new child
 
 
 def test_pushed_outputs_are_scanned_by_a_worker_and_routed_without_a_guard(api, pipeline):
@@ -76,20 +92,18 @@ def test_a_tiny_guard_in_the_worker_scans_pushed_outputs_end_to_end(api, pipelin
 def test_killing_the_pool_child_mid_batch_loses_no_output(api, pipeline, tmp_path, unsafe_guard):
     published_policy(codes=("S1", "S2"))
     guard = {"GUARD_MODEL": str(unsafe_guard), "GUARD_DEVICE": "cpu"}
-    with running_worker(pool="prefork", extra_env=guard, log_path=tmp_path / "w1.log") as w:
-        _push(api, pipeline, 300)
-        wait_for(lambda: GuardScan.objects.exists(), timeout=60, message="no scan started")
-        children = _children(w.pid)
-        assert children, "the prefork worker has no pool process"
-        os.kill(children[0], signal.SIGKILL)
-        # The parent sees the child die, rejects the message back to the queue and forks anew.
+    log = tmp_path / "w1.log"
+    with running_worker(pool="prefork", extra_env=guard, log_path=log) as w:
+        # Long enough conversations that a batch takes a while even on the tiny model.
+        _push(api, pipeline, 300, words=300)
+        _kill_pool_child_while_it_scans(w, log)
+        # The parent rejects the lost message back to the queue and a new child scans it.
         wait_for(_all_scanned_once, timeout=180, message="outputs were lost with the child")
     assert ModelOutput.objects.count() == 300
     assert GuardScan.objects.count() == 300
     # Every output got a real verdict from the guard, none an error from the lost batch.
     assert set(GuardScan.objects.values_list("verdict", flat=True)) == {"unsafe"}
     assert ReviewItem.objects.count() == 300
-    assert "WorkerLostError" in (tmp_path / "w1.log").read_text()
 
 
 def test_killing_the_whole_worker_then_a_new_worker_and_the_sweep_scan_everything(
