@@ -114,8 +114,8 @@ class GuardEngine:
         model_id: str,
         revision: str = "",
         max_prompt_tokens: int | None = None,
-        max_batch_size: int = 16,
-        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        max_batch_tokens: int | None = None,
     ) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
@@ -130,7 +130,9 @@ class GuardEngine:
         context = getattr(model.config, "max_position_embeddings", None) or 4096
         self.max_prompt_tokens = min(context, max_prompt_tokens or DEFAULT_MAX_PROMPT_TOKENS)
         self.max_batch_size = max_batch_size
-        self.max_batch_tokens = max_batch_tokens
+        # Packed conversations attend densely across the pack (then masked), so the pack size
+        # bounds that waste; a GPU has the parallelism to spare.
+        self.max_batch_tokens = max_batch_tokens or (2048 if self.device.type == "cpu" else 8192)
         self.safe_ids = self._single_token_ids("safe")
         self.unsafe_ids = self._single_token_ids("unsafe")
         if not self.safe_ids or not self.unsafe_ids or self.safe_ids & self.unsafe_ids:
@@ -361,17 +363,20 @@ class GuardEngine:
         return state
 
     def _batches(self, items: list[_Item]) -> list[list[_Item]]:
+        """Items sorted by length, packed into groups of at most `max_batch_tokens` tokens."""
         ordered = sorted(items, key=lambda item: len(item.ids))
         batches: list[list[_Item]] = []
         current: list[_Item] = []
+        tokens = 0
         for item in ordered:
-            rows = len(current) + 1
             if current and (
-                rows > self.max_batch_size or rows * len(item.ids) > self.max_batch_tokens
+                len(current) >= self.max_batch_size
+                or tokens + len(item.ids) > self.max_batch_tokens
             ):
                 batches.append(current)
-                current = []
+                current, tokens = [], 0
             current.append(item)
+            tokens += len(item.ids)
         if current:
             batches.append(current)
         return batches
@@ -398,31 +403,38 @@ class GuardEngine:
     def _run_batch(
         self, prefix: _Prefix, batch: list[_Item], continue_if: set[int] | None, limit: int
     ) -> tuple[torch.Tensor, list[list[int]]]:
+        """One forward pass over the batch packed into a single row after the cached prefix:
+        no padding, and the prefix's keys/values are shared rather than copied per item.
+        A block-diagonal causal mask keeps each conversation to itself and the prefix, and
+        each conversation's positions continue from the end of the prefix."""
         import torch
         from transformers import DynamicCache
 
-        rows, width, start = len(batch), max(len(item.ids) for item in batch), len(prefix.ids)
-        device = self.device
-        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((rows, start + width), dtype=torch.long)
-        mask[:, :start] = 1
-        lengths = torch.tensor([len(item.ids) for item in batch])
-        for row, item in enumerate(batch):
-            input_ids[row, : len(item.ids)] = torch.tensor(item.ids)
-            mask[row, start : start + len(item.ids)] = 1
-        positions = torch.arange(start, start + width).expand(rows, width)
-        shared = [(k.expand(rows, -1, -1, -1), v.expand(rows, -1, -1, -1)) for k, v in prefix.kv]
-        cache = DynamicCache(ddp_cache_data=shared)
+        device, start = self.device, len(prefix.ids)
+        lengths = [len(item.ids) for item in batch]
+        total = sum(lengths)
+        ends = torch.tensor(lengths).cumsum(0)
+        mask = torch.zeros((1, 1, total, start + total), dtype=torch.bool)
+        mask[..., :start] = True
+        positions = torch.empty(total, dtype=torch.long)
+        offset = 0
+        for length in lengths:
+            span = slice(offset, offset + length)
+            block = torch.ones((length, length), dtype=torch.bool).tril()
+            mask[0, 0, span, start + offset : start + offset + length] = block
+            positions[span] = torch.arange(start, start + length)
+            offset += length
+        input_ids = torch.tensor([token for item in batch for token in item.ids])
+        cache = DynamicCache(ddp_cache_data=list(prefix.kv))
         with torch.inference_mode():
             hidden = self.decoder(
-                input_ids=input_ids.to(device),
+                input_ids=input_ids[None].to(device),
                 attention_mask=mask.to(device),
-                position_ids=positions.to(device),
+                position_ids=positions[None].to(device),
                 use_cache=True,
                 **{self._cache_arg: cache},
             ).last_hidden_state
-            last = hidden[torch.arange(rows, device=device), (lengths - 1).to(device)]
-            logits = self.lm_head(last).float()
+            logits = self.lm_head(hidden[0, (ends - 1).to(device)]).float()
             first = logits.argmax(dim=-1).tolist()
             tokens = [[token] for token in first]
             wanted = [
@@ -431,38 +443,41 @@ class GuardEngine:
                 if (continue_if is None or token in continue_if) and token not in self.stop_ids
             ]
             if wanted and limit > 0:
-                self._continue(cache, mask, lengths + start, tokens, wanted, limit)
+                own = mask[0, 0, (ends - 1)[wanted]]  # what each row's last token could see
+                next_positions = (start + torch.tensor(lengths))[wanted]
+                self._continue(cache, own, next_positions, tokens, wanted, limit)
         return logits.cpu(), tokens
 
     def _continue(
         self,
         cache: Any,
-        mask: torch.Tensor,
-        next_positions: torch.Tensor,
+        visible: torch.Tensor,
+        positions: torch.Tensor,
         tokens: list[list[int]],
         wanted: list[int],
         limit: int,
     ) -> None:
-        """Greedy decoding for the `wanted` rows, appending to `tokens` until a stop token."""
+        """Greedy decoding for the `wanted` rows, one packed step for all of them at a time,
+        appending to `tokens` until each writes a stop token or `limit` is reached. Row j's
+        step sees what its last token saw, plus its own earlier steps and itself."""
         import torch
 
-        device = self.device
-        index = torch.tensor(wanted, device=device)
-        cache.batch_select_indices(index)
-        mask = mask[wanted].to(device)
-        positions = next_positions[wanted].to(device)
-        done = [False] * len(wanted)
+        device, count = self.device, len(wanted)
+        visible = visible.to(device)
+        positions = positions.to(device)
+        own_step = torch.eye(count, dtype=torch.bool, device=device)
+        done = [False] * count
         for _ in range(limit):
-            current = torch.tensor([[tokens[row][-1]] for row in wanted], device=device)
-            mask = torch.cat([mask, mask.new_ones((len(wanted), 1))], dim=1)
+            visible = torch.cat([visible, own_step], dim=1)
+            current = torch.tensor([[tokens[row][-1] for row in wanted]], device=device)
             hidden = self.decoder(
                 input_ids=current,
-                attention_mask=mask,
-                position_ids=positions[:, None],
+                attention_mask=visible[None, None],
+                position_ids=positions[None],
                 use_cache=True,
                 **{self._cache_arg: cache},
             ).last_hidden_state
-            chosen = self.lm_head(hidden[:, -1]).argmax(dim=-1).tolist()
+            chosen = self.lm_head(hidden[0]).argmax(dim=-1).tolist()
             positions = positions + 1
             for slot, row in enumerate(wanted):
                 if not done[slot]:

@@ -95,9 +95,12 @@ def test_a_random_model_is_not_answering_as_a_guard(random_guard_dir):
     assert result.p_unsafe is None
 
 
-def test_cached_batched_path_matches_a_plain_forward_pass_and_generate(tmp_path):
+@pytest.mark.parametrize("pack_tokens", [None, 100])
+def test_cached_batched_path_matches_a_plain_forward_pass_and_generate(tmp_path, pack_tokens):
     # Larger random weights make the logits depend visibly on the input.
-    engine = engine_from(build_random_guard(tmp_path, initializer_range=0.3, seed=3))
+    engine = engine_from(
+        build_random_guard(tmp_path, initializer_range=0.3, seed=3), max_batch_tokens=pack_tokens
+    )
     conversations = [conversation(u, a, offset=u) for u, a in [(3, 5), (40, 90), (12, 1), (7, 60)]]
     answers = engine.greedy_answers(
         [GuardInput(i, c) for i, c in enumerate(conversations)],
