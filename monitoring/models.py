@@ -53,6 +53,15 @@ class GuardScan(models.Model):
     raw_output = models.TextField(blank=True)
     error = models.TextField(blank=True)
     truncated = models.BooleanField(default=False)
+    prompt = models.TextField(blank=True, help_text="The exact text the guard read")
+    reused_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An earlier scan of an identical conversation under the same policy version",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

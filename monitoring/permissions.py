@@ -10,5 +10,7 @@ ACCESS = AccessPolicy(
         "view": {Role.PM, Role.LEGAL},
         # Push outputs over the API and read them back.
         "ingest": {Role.PIPELINE},
+        # Read outputs and verdicts over the API: pipelines read back what they pushed.
+        "read": {Role.PM, Role.LEGAL, Role.PIPELINE},
     },
 )

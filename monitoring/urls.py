@@ -7,4 +7,5 @@ from monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("outputs/<int:pk>/", views.output_detail, name="output_detail"),
 ]

@@ -1,0 +1,44 @@
+"""A JSON parser for pushed outputs that allows bodies up to the 5 MB bulk limit.
+
+DRF's own JSONParser goes through `request.body`, which Django caps at
+DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); this one reads the stream itself, up to MAX_BODY_BYTES.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
+
+from monitoring.ingest import MAX_BODY_BYTES
+
+
+class BodyTooLarge(ParseError):
+    status_code = 413
+    default_code = "too_large"
+
+
+class OutputsJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"The body is over {MAX_BODY_BYTES} bytes (5 MB).")
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        # orjson refuses a whole body for one lone surrogate (\ud800) in one string; the
+        # standard parser takes it, so that only the item holding it is refused.
+        try:
+            return json.loads(raw, parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"JSON parse error: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")

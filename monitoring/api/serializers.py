@@ -1,0 +1,104 @@
+"""API shapes for outputs and scans (validation of pushed items is in monitoring.ingest)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from monitoring.ingest import MAX_ITEMS
+from monitoring.models import GuardScan, ModelOutput
+from monitoring.selectors import output_latest_scan
+
+
+class TurnSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=["user", "assistant"])
+    content = serializers.CharField()
+
+
+class OutputItemSerializer(serializers.Serializer):
+    """One pushed output (documentation of the request body)."""
+
+    external_id = serializers.CharField(max_length=200, help_text="Idempotency key per project")
+    project = serializers.CharField(max_length=100)
+    model = serializers.CharField(max_length=200)
+    model_version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    conversation = TurnSerializer(many=True)
+    metadata = serializers.DictField(required=False)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    items = OutputItemSerializer(many=True, help_text=f"At most {MAX_ITEMS} items and 5 MB")
+
+
+class ItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["created", "duplicate", "error"])
+    id = serializers.IntegerField(allow_null=True)
+    project = serializers.CharField(allow_null=True)
+    external_id = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    results = ItemResultSerializer(many=True)
+
+
+class GuardScanSerializer(serializers.ModelSerializer):
+    policy_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GuardScan
+        fields = [
+            "id",
+            "verdict",
+            "categories",
+            "p_unsafe",
+            "policy_version",
+            "guard_model",
+            "guard_revision",
+            "latency_ms",
+            "truncated",
+            "error",
+            "raw_output",
+            "reused_from",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_policy_version(self, scan: GuardScan) -> str | None:
+        version = scan.policy_version
+        return f"{version.policy.slug}@{version.number}" if version else None
+
+
+class OutputSerializer(serializers.ModelSerializer):
+    latest_scan = serializers.SerializerMethodField()
+    review_reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ModelOutput
+        fields = [
+            "id",
+            "project",
+            "external_id",
+            "model",
+            "model_version",
+            "conversation",
+            "metadata",
+            "conversation_sha256",
+            "received_at",
+            "latest_scan",
+            "review_reasons",
+        ]
+
+    @extend_schema_field(GuardScanSerializer(allow_null=True))
+    def get_latest_scan(self, output: ModelOutput) -> dict | None:
+        scan = output_latest_scan(output)
+        return GuardScanSerializer(scan).data if scan else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_review_reasons(self, output: ModelOutput) -> list[str]:
+        item = getattr(output, "review_item", None)
+        return list(item.reasons) if item else []
