@@ -117,7 +117,10 @@ TEMPLATES = [
 # --- database: a real PostgreSQL server, or the embedded one under var/ -----------------
 EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.embedded_database_url(VAR_DIR)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Persistent connections per process (seconds); 0 closes each at the end of a request.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…)")
@@ -274,6 +277,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 # --- Llama Guard -----------------------------------------------------------------------
 GUARD_MODEL = os.environ.get("GUARD_MODEL", "")
 GUARD_DEVICE = os.environ.get("GUARD_DEVICE", "auto")
+GUARD_SCAN_BATCH_SIZE = env_int("GUARD_SCAN_BATCH_SIZE", 32)
+GUARD_BATCH_TIMEOUT_S = env_int("GUARD_BATCH_TIMEOUT_S", 600)
+GUARD_BREAKER_THRESHOLD = env_int("GUARD_BREAKER_THRESHOLD", 3)
+GUARD_BREAKER_COOLDOWN_S = env_int("GUARD_BREAKER_COOLDOWN_S", 60)
+
+# --- review queue ------------------------------------------------------------------------
+REVIEW_LEASE_MINUTES = env_int("REVIEW_LEASE_MINUTES", 10)
 
 LOGGING = {
     "version": 1,

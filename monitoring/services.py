@@ -21,7 +21,7 @@ from monitoring.breaker import guard_breaker_allows, guard_breaker_failure, guar
 from monitoring.ingest import CleanOutput, ItemError, item_clean
 from monitoring.models import GuardScan, ModelOutput
 from monitoring.review.models import ReviewReason
-from monitoring.review.services import review_item_route
+from monitoring.review.services import output_sample, review_item_route, scan_recorded
 from monitoring.selectors import (
     guard_status,
     outputs_guard_never_ran,
@@ -245,9 +245,16 @@ def guard_scans_enqueue(*, output_ids: Sequence[int]) -> None:
 
 
 def guard_scan_dispatch(*, output_ids: Sequence[int]) -> int:
-    """Queue one scan task per batch of ids; returns how many batches."""
+    """Draw the random review sample, then queue one scan task per batch of ids.
+
+    The sample is drawn here, on a worker, rather than in the request: the draw is a pure
+    function of the output id, so it is the same whenever it runs, and a bulk push does not
+    pay for a sampling-rule lookup per item. Returns how many scan batches were queued.
+    """
     from monitoring.tasks import guard_scan_batch
 
+    for output in ModelOutput.objects.filter(pk__in=list(output_ids)):
+        output_sample(output=output)
     size = _batch_size()
     batches = [list(output_ids[i : i + size]) for i in range(0, len(output_ids), size)]
     for batch in batches:
@@ -503,7 +510,8 @@ def _store_outcomes(outcomes: list[ScanOutcome], version_id: int | None, summary
         unique_fields=["output", "policy_version"],
         update_fields=_UPDATE_FIELDS,
     )
-    for outcome in outcomes:
+    for outcome, scan in zip(outcomes, scans, strict=True):
+        scan_recorded(scan=scan)
         summary.scanned += outcome.reused_from_id is None and outcome.verdict != "error"
         summary.errors += outcome.verdict == GuardScan.Verdict.ERROR
         if outcome.reasons:

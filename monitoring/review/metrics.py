@@ -131,7 +131,7 @@ def _percentile_interval(values: np.ndarray, confidence: float) -> Interval | No
 
 def kappa_estimate(pairs: Sequence[tuple[Hashable, Hashable]], **bootstrap) -> Estimate:
     """Cohen's kappa over (rater A, rater B) pairs with a percentile bootstrap interval."""
-    return kappa_estimate_counts(Counter(tuple(pair) for pair in pairs), **bootstrap)
+    return kappa_estimate_counts(Counter((first, second) for first, second in pairs), **bootstrap)
 
 
 def kappa_estimate_counts(
@@ -168,7 +168,8 @@ def kappa_estimate_counts(
     if not np.isfinite(value):
         return Estimate(None, n=n)
     ci = _percentile_interval(kappas(_resample_weights(weights, resamples, seed)), confidence)
-    return Estimate(float(value), *(ci or (None, None)), n=n)
+    low, high = ci or (None, None)
+    return Estimate(float(value), low, high, n=n)
 
 
 def unit_pattern(labels: Iterable[Hashable | None]) -> tuple:
@@ -201,7 +202,8 @@ def alpha_estimate_counts(
     (value,) = alpha_weighted(patterns, weights[None, :])
     alphas = alpha_weighted(patterns, _resample_weights(weights, resamples, seed))
     ci = _percentile_interval(alphas, confidence)
-    return Estimate(float(value), *(ci or (None, None)), n=n)
+    low, high = ci or (None, None)
+    return Estimate(float(value), low, high, n=n)
 
 
 def alpha_weighted(rows: Sequence[Sequence[Hashable | None]], weights: np.ndarray) -> np.ndarray:
@@ -234,7 +236,8 @@ def alpha_weighted(rows: Sequence[Sequence[Hashable | None]], weights: np.ndarra
 def rate_estimate(successes: int, trials: int) -> Estimate:
     ci = wilson_interval(successes, trials)
     value = successes / trials if trials else None
-    return Estimate(value, *(ci or (None, None)), n=trials)
+    low, high = ci or (None, None)
+    return Estimate(value, low, high, n=trials)
 
 
 @dataclass(frozen=True)

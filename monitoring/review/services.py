@@ -608,14 +608,9 @@ def rollups_rebuild() -> int:
 
 # --- alerts --------------------------------------------------------------------------------
 
-# The guard's circuit breaker publishes its state in the shared cache under this key
-# ("open" while open); the alert rule reads it from there.
-GUARD_CIRCUIT_CACHE_KEY = "monitoring:guard:circuit"
-
 
 def alert_rule_measure(*, rule: AlertRule, now: datetime | None = None) -> float:
     """The rule's current value: a rate (0-1), a count, or 1/0 for the circuit breaker."""
-    from django.core.cache import cache
 
     now = now or timezone.now()
     since = now - timedelta(minutes=rule.window_minutes)
@@ -633,7 +628,9 @@ def alert_rule_measure(*, rule: AlertRule, now: datetime | None = None) -> float
             items = items.filter(project=rule.project)
         return float(items.count())
     if rule.kind == kind.CIRCUIT_OPEN:
-        return 1.0 if cache.get(GUARD_CIRCUIT_CACHE_KEY) == "open" else 0.0
+        from monitoring.breaker import OPEN, guard_breaker_status
+
+        return 1.0 if guard_breaker_status().phase == OPEN else 0.0
     if rule.kind == kind.LEASE_EXPIRIES:
         leases = ReviewLease.objects.filter(
             state__in=[ReviewLease.State.ACTIVE, ReviewLease.State.EXPIRED],

@@ -27,7 +27,11 @@ class ModelOutputFactory(factory.django.DjangoModelFactory):
 
 
 def published_policy(slug: str = "default", codes: tuple[str, ...] = ("S1", "S2")):
-    """A policy with one published version and the given categories; returns the version."""
+    """A policy with one published version and the given categories; returns the version.
+
+    Replaces a policy of the same slug, e.g. the `default` policy that migrations seed.
+    """
+    Policy.objects.filter(slug=slug).delete()
     policy = Policy.objects.create(name=f"Policy {slug}", slug=slug)
     version = PolicyVersion.objects.create(
         policy=policy, number=1, status=PolicyVersion.Status.PUBLISHED

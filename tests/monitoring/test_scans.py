@@ -2,6 +2,7 @@
 
 import pytest
 
+from governance.policies.models import Policy
 from monitoring.breaker import guard_breaker_failure
 from monitoring.models import GuardScan
 from monitoring.review.models import ReviewItem
@@ -25,6 +26,7 @@ def test_policy_is_the_projects_own_else_default():
 
 
 def test_without_any_published_policy_the_scan_is_an_error_routed_to_review(no_guard):
+    Policy.objects.filter(slug="default").delete()  # migrations seed it; remove it here
     output = ModelOutputFactory()
     guard_scan_batch(output_ids=[output.id])
     scan = GuardScan.objects.get(output=output)

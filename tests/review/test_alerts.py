@@ -5,15 +5,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from django.core.cache import cache
 
 from core.models import Notification
+from monitoring.breaker import guard_breaker_failure, guard_breaker_reset
 from monitoring.review.models import Alert, AlertRule
-from monitoring.review.services import (
-    GUARD_CIRCUIT_CACHE_KEY,
-    alert_webhook_send,
-    alerts_evaluate,
-)
+from monitoring.review.services import alert_webhook_send, alerts_evaluate
 from tests.review.factories import GuardScanFactory, ReviewItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +44,12 @@ def test_backlog_guard_error_and_circuit_rules():
     ReviewItemFactory.create_batch(3)
     GuardScanFactory(verdict="error")
     GuardScanFactory(verdict="safe")
-    cache.set(GUARD_CIRCUIT_CACHE_KEY, "open")
+    for _ in range(3):  # the breaker's default threshold of consecutive failures
+        guard_breaker_failure("model crashed")
     try:
         alerts_evaluate()
     finally:
-        cache.delete(GUARD_CIRCUIT_CACHE_KEY)
+        guard_breaker_reset()
     assert set(Alert.objects.values_list("rule__name", flat=True)) == {
         "Backlog",
         "Errors",
