@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from governance import licensing
 from governance.models import Dataset, License
+from governance.services import DATASET_FIELDS
 
 
 class CommaListField(forms.CharField):
@@ -33,32 +34,7 @@ class DatasetForm(forms.ModelForm):
 
     class Meta:
         model = Dataset
-        fields = [
-            "name",
-            "version",
-            "homepage",
-            "hub_id",
-            "steward",
-            "license_expression",
-            "license_url",
-            "collection_method",
-            "generated_by",
-            "contains_books_or_papers",
-            "contains_faces",
-            "contains_personal_data",
-            "web_crawled",
-            "languages",
-            "task_categories",
-            "size_rows",
-            "size_tokens",
-            "intended_use",
-            "prep_language_filter",
-            "prep_dedup",
-            "prep_quality_filter",
-            "prep_pii_removal",
-            "prep_toxicity_filter",
-            "next_review_date",
-        ]
+        fields = list(DATASET_FIELDS)
         widgets = {
             "intended_use": forms.Textarea(attrs={"rows": 2}),
             "next_review_date": forms.DateInput(attrs={"type": "date"}),
