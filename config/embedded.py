@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import warnings
 from pathlib import Path
 
 
@@ -21,6 +22,9 @@ def embedded_database_url(var: Path) -> str:
     pgserver reference-counts the processes that use one data directory, so web, worker and
     beat share a single server and the last one to exit stops it.
     """
+    # platformdirs (used by pgserver) warns when a server process has no XDG_RUNTIME_DIR;
+    # pgserver then falls back to /tmp, which is what we want.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     # pgserver narrates every pg_ctl call at INFO; only problems are worth showing.
