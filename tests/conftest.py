@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
@@ -48,6 +49,8 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             for module in steward_modules("reference_data"):
                 module.ensure()
+            # Leave no extra session behind: it would keep the test database from being dropped.
+            connections.close_all()
 
 
 @pytest.fixture
