@@ -38,6 +38,8 @@ class OutputsJSONParser(BaseParser):
             return json.loads(raw, parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error: {exc}") from None
+        except RecursionError:
+            raise ParseError("JSON parse error: nested too deeply.") from None
 
 
 def _refuse_constant(name: str) -> Any:

@@ -149,3 +149,24 @@ def test_a_body_that_is_not_json_is_a_400(api, pipeline):
     response = api(pipeline).post(BULK, "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_server_error(api, pipeline):
+    body = "[" * 5000 + "]" * 5000
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+    assert not ModelOutput.objects.exists()
+
+
+def test_an_item_whose_key_is_not_valid_unicode_gets_its_own_error(api, pipeline):
+    # A lone surrogate survives JSON parsing but cannot be written back as UTF-8.
+    bad = json.dumps(item(1)).replace('"ext-1"', '"\\ud800"')
+    body = '{"items": [' + json.dumps(item(2)) + ", " + bad + "]}"
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert results[1]["external_id"] is None
+    assert "not valid Unicode" in results[1]["error"]
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-2"}
