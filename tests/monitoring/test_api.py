@@ -170,3 +170,13 @@ def test_an_item_whose_key_is_not_valid_unicode_gets_its_own_error(api, pipeline
     assert results[1]["external_id"] is None
     assert "not valid Unicode" in results[1]["error"]
     assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-2"}
+
+
+def test_an_out_of_range_number_in_metadata_is_refused_not_stored_as_null(api, pipeline):
+    body = json.dumps({"items": [item(1), item(2)]}).replace('"t-2"', "1e999")
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert results[1]["error"] == "metadata.trace: not a finite number"
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-1"}
