@@ -180,3 +180,13 @@ def test_an_out_of_range_number_in_metadata_is_refused_not_stored_as_null(api, p
     assert [r["status"] for r in results] == ["created", "error"]
     assert results[1]["error"] == "metadata.trace: not a finite number"
     assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-1"}
+
+
+def test_an_integer_too_big_to_store_exactly_is_refused_not_rounded(api, pipeline):
+    body = json.dumps({"items": [item(1), item(2)]}).replace('"t-2"', "123456789012345678901234")
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert "metadata: cannot be stored as JSON" in results[1]["error"]
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-1"}
