@@ -163,3 +163,10 @@ def test_verdict_and_category_filters_go_by_the_latest_scan(client_as, pm):
     )
     assert listed("verdict=error")
     assert not listed("verdict=safe") and not listed("category=S2")
+
+
+def test_a_blank_guard_model_setting_shows_as_not_configured(client_as, pm, client, settings):
+    settings.GUARD_MODEL = "   "
+    page = client_as(pm).get("/monitoring/").content.decode()
+    assert "Guard not configured: every output goes to human review" in page
+    assert client.get("/readyz").json()["guard"].startswith("not configured")
