@@ -375,6 +375,11 @@ def review_adjudicate(
         raise NotFoundError("No such review item.")
     if item.status != ReviewItem.Status.ADJUDICATION:
         raise ConflictError("This item is not waiting for adjudication.", code="not_disputed")
+    if item.reviews.filter(user=user, is_adjudication=False).exists():
+        # Their label is one side of the disagreement; settling it would also overwrite it.
+        raise ConflictError(
+            "You reviewed this item; someone else must adjudicate it.", code="own_review"
+        )
     categories = _validate_label(item, verdict, list(categories))
     Review.objects.update_or_create(
         item=item,

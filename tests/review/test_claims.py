@@ -151,3 +151,22 @@ def test_feedback_queues_the_output_with_high_priority(api, pipeline, annotator)
     assert api(annotator).post(CLAIM).json()["output"]["id"] == output.pk
     assert api(annotator).post(url, {}, format="json").status_code == 403
     assert api(pipeline).post("/api/v1/outputs/999999/feedback/", {}).status_code == 404
+
+
+def test_a_reviewer_cannot_adjudicate_their_own_disagreement(api, annotator, legal):
+    from core.errors import ConflictError
+    from monitoring.review.services import review_adjudicate
+
+    item = ReviewItemFactory(required_reviews=2)
+    for user, verdict in ((annotator, "safe"), (legal, "unsafe")):
+        assert api(user).post(CLAIM).json()["id"] == item.pk
+        assert submit(api(user), item.pk, verdict=verdict).status_code == 201
+    with pytest.raises(ConflictError):
+        review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.ADJUDICATION
+    # Both independent labels are kept as they were given.
+    assert sorted(Review.objects.filter(item=item).values_list("verdict", "is_adjudication")) == [
+        ("safe", False),
+        ("unsafe", False),
+    ]
