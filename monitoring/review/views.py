@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -165,7 +165,9 @@ def _period(request: HttpRequest) -> selectors.Period:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
         days = 30
-    return selectors.Period.last_days(days, project=request.GET.get("project", ""))
+    # PostgreSQL text cannot hold NUL; no project name has one.
+    project = request.GET.get("project", "").replace("\x00", "")
+    return selectors.Period.last_days(days, project=project)
 
 
 @ACCESS.required("view")
@@ -234,6 +236,8 @@ def _chart_data(data: dict) -> dict:
 @ACCESS.required("view")
 def alerts(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
+    if status not in Alert.Status.values:
+        status = ""
     if request.GET.get("export") == "csv":
         return _alerts_csv(selectors.alert_list(status=status))
     page = Paginator(selectors.alert_list(status=status), 25).get_page(request.GET.get("page"))
@@ -302,6 +306,8 @@ RULE_FORMS = {"sampling": (SamplingRule, SamplingRuleForm), "alerts": (AlertRule
 
 @ACCESS.required("configure")
 def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    if kind not in RULE_FORMS:
+        raise Http404("No such kind of rule.")
     model, form_class = RULE_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)

@@ -165,3 +165,19 @@ def test_pm_configures_sampling_and_alert_rules(client_as, pm, annotator):
     )
     assert AlertRule.objects.get().name == "Backlog"
     assert b"Backlog" in client.get("/monitoring/review/rules/").content
+
+
+def test_unknown_rule_kind_is_not_found(client_as, pm):
+    client = client_as(pm)
+    assert client.get("/monitoring/review/rules/bogus/new/").status_code == 404
+    assert client.get("/monitoring/review/rules/bogus/1/").status_code == 404
+
+
+def test_dashboard_and_alerts_survive_a_nul_byte_in_the_query(client_as, pm):
+    client = client_as(pm)
+    assert client.get("/monitoring/review/dashboard/?project=a%00b").status_code == 200
+    assert (
+        client.get("/monitoring/review/dashboard/?project=%00&export=throughput").status_code == 200
+    )
+    assert client.get("/monitoring/review/alerts/?status=%00").status_code == 200
+    assert client.get("/monitoring/review/alerts/?status=%00&export=csv").status_code == 200
