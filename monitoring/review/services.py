@@ -176,6 +176,8 @@ _CANDIDATE_SQL = """
       AND NOT (i.id = ANY(%(skip)s))
       AND NOT EXISTS (
         SELECT 1 FROM review_reviewlease l WHERE l.item_id = i.id AND l.user_id = %(user)s)
+      AND NOT EXISTS (
+        SELECT 1 FROM review_review r WHERE r.item_id = i.id AND r.user_id = %(user)s)
       AND (SELECT count(*) FROM review_reviewlease l
            WHERE l.item_id = i.id
              AND (l.state = 'submitted' OR (l.state = 'active' AND l.expires_at > %(now)s))
