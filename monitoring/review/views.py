@@ -110,6 +110,10 @@ def adjudication(request: HttpRequest) -> HttpResponse:
 @ACCESS.required("adjudicate")
 def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewItem.objects.select_related("output"), pk=pk)
+    if item.status == ReviewItem.Status.OPEN:
+        # Its reviews are still being collected blind: showing them here would let a Legal
+        # reviewer read the other reviewers' labels before labelling the item themselves.
+        raise Http404("This item is still in the review queue.")
     if request.method == "POST":
         try:
             services.review_adjudicate(
