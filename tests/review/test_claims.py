@@ -170,3 +170,43 @@ def test_a_reviewer_cannot_adjudicate_their_own_disagreement(api, annotator, leg
         ("safe", False),
         ("unsafe", False),
     ]
+
+
+def test_an_adjudicator_is_not_offered_the_item_again_when_a_report_reopens_it(
+    api, make_user, legal, pipeline
+):
+    from core.roles import Role
+    from monitoring.review.services import review_adjudicate
+
+    item = ReviewItemFactory(required_reviews=2)
+    for verdict in ("safe", "unsafe"):
+        client = api(make_user(Role.ANNOTATOR))
+        client.post(CLAIM)
+        submit(client, item.pk, verdict=verdict)
+    review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+    response = api(pipeline).post(
+        f"/api/v1/outputs/{item.output_id}/feedback/", {"reason": "harmful"}, format="json"
+    )
+    assert response.status_code == 201
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.OPEN
+    # Legal already gave this item its final label: the fresh look is someone else's.
+    assert api(legal).post(CLAIM).status_code == 204
+    other = api(make_user(Role.ANNOTATOR))
+    assert other.post(CLAIM).json()["id"] == item.pk
+    assert submit(other, item.pk, verdict="unsafe").status_code == 201
+
+
+def test_a_blind_claim_does_not_reveal_the_guard_verdict_through_its_reasons(api, make_user):
+    from core.roles import Role
+    from monitoring.review.models import SamplingRule
+
+    flagged = ReviewItemFactory(priority=80, reasons=["unsafe", "user_report"])
+    body = api(make_user(Role.ANNOTATOR)).post(CLAIM).json()
+    assert body["id"] == flagged.pk
+    assert body["reasons"] == ["user_report"]
+    # A project that chooses to show the guard's verdict shows why the item is here.
+    SamplingRule.objects.create(project=flagged.project, show_guard_verdict=True)
+    shown = ReviewItemFactory(priority=80, reasons=["unsafe", "user_report"])
+    body = api(make_user(Role.ANNOTATOR)).post(CLAIM).json()
+    assert (body["id"], body["reasons"]) == (shown.pk, ["unsafe", "user_report"])

@@ -181,3 +181,19 @@ def test_dashboard_and_alerts_survive_a_nul_byte_in_the_query(client_as, pm):
     )
     assert client.get("/monitoring/review/alerts/?status=%00").status_code == 200
     assert client.get("/monitoring/review/alerts/?status=%00&export=csv").status_code == 200
+
+
+def test_open_items_do_not_reveal_earlier_labels_on_the_adjudication_page(
+    client_as, legal, annotator
+):
+    item = ReviewItemFactory(required_reviews=2)
+    lease = review_claim(user=annotator)
+    review_submit(user=annotator, item_id=lease.item_id, verdict="unsafe", notes="first-label")
+    client = client_as(legal)
+    response = client.get(f"/monitoring/review/adjudication/{item.pk}/")
+    assert response.status_code == 404
+    assert b"first-label" not in response.content
+    # Legal still reviews it blind from the queue.
+    queue = client.get("/monitoring/review/")
+    assert f'data-item-id="{item.pk}"'.encode() in queue.content
+    assert b"first-label" not in queue.content
