@@ -201,6 +201,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _csv_value(value):
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        # Project names, versions and usernames come from outside: keep spreadsheets from
+        # running them as formulas.
+        return "'" + value
     return "" if value is None else value
 
 
@@ -263,18 +267,17 @@ def _alerts_csv(alerts) -> HttpResponse:
         ["fired_at", "rule", "kind", "status", "value", "message", "acknowledged_by", "resolved_at"]
     )
     for alert in alerts:
-        writer.writerow(
-            [
-                alert.fired_at.isoformat(),
-                alert.rule.name,
-                alert.rule.kind,
-                alert.status,
-                alert.value,
-                alert.message,
-                alert.acknowledged_by or "",
-                alert.resolved_at.isoformat() if alert.resolved_at else "",
-            ]
-        )
+        row = [
+            alert.fired_at.isoformat(),
+            alert.rule.name,
+            alert.rule.kind,
+            alert.status,
+            alert.value,
+            alert.message,
+            str(alert.acknowledged_by or ""),
+            alert.resolved_at.isoformat() if alert.resolved_at else "",
+        ]
+        writer.writerow([_csv_value(value) for value in row])
     return response
 
 

@@ -197,3 +197,18 @@ def test_open_items_do_not_reveal_earlier_labels_on_the_adjudication_page(
     queue = client.get("/monitoring/review/")
     assert f'data-item-id="{item.pk}"'.encode() in queue.content
     assert b"first-label" not in queue.content
+
+
+def test_csv_exports_do_not_hand_formulas_to_spreadsheets(client_as, pm):
+    from monitoring.review.models import AlertRule
+    from monitoring.review.services import alert_rule_evaluate, rollups_rebuild
+
+    GuardScanFactory(output__model_version="=1+1")
+    rollups_rebuild()
+    rule = AlertRule.objects.create(name="=cmd|' /C calc'!A0", kind="backlog", threshold=-1)
+    alert_rule_evaluate(rule=rule)
+    client = client_as(pm)
+    alerts = client.get("/monitoring/review/alerts/?export=csv").content.decode()
+    assert "'=cmd|" in alerts and ",=cmd" not in alerts
+    series = client.get("/monitoring/review/dashboard/?export=unsafe_rate").content.decode()
+    assert ",'=1+1," in series
