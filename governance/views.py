@@ -273,9 +273,13 @@ def dataset_import_csv(request: HttpRequest) -> HttpResponse:
     bad_rows: list[dict] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["csv_file"].read().decode("utf-8", errors="replace")
         try:
+            text = form.cleaned_data["csv_file"].read().decode("utf-8")
             result = services.datasets_import_csv(actor=request.user, text=text)
+        except UnicodeDecodeError:
+            # Decoding with replacement would import names with "�" in them.
+            form.add_error("csv_file", "The file is not UTF-8 text: save it as CSV UTF-8.")
+            status = 400
         except ApplicationError as exc:
             bad_rows = exc.extra.get("rows", [])
             form.add_error(None, exc.message if not bad_rows else "Nothing was imported.")

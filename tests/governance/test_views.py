@@ -227,3 +227,13 @@ def test_mix_submit_and_legal_decision_in_the_ui(client_as, pm, legal):
     client_as(legal).post(f"/governance/mixes/{mix.pk}/approve/", {"note": "Go"})
     mix.refresh_from_db()
     assert mix.status == TrainingMix.Status.APPROVED and mix.decision_note == "Go"
+
+
+def test_csv_import_refuses_a_file_that_is_not_utf8_instead_of_mangling_names(client_as, pm):
+    csv = "name,license_expression\nCafé corpus,MIT\n".encode("cp1252")
+    response = client_as(pm).post(
+        "/governance/datasets/import-csv/", {"csv_file": SimpleUploadedFile("d.csv", csv)}
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    assert not Dataset.objects.exists()
