@@ -406,6 +406,11 @@ def _csv_value(name: str, raw: str) -> Any:
     return raw
 
 
+def _newlines(value: str | list[str] | None) -> int:
+    values = value if isinstance(value, list) else [value or ""]
+    return sum(item.count("\n") for item in values)
+
+
 def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
     """Create or update datasets from CSV (the export's columns); all rows or none.
 
@@ -421,7 +426,8 @@ def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
     for row in reader:
-        line = reader.line_num
+        # A quoted field may span lines: report the row at the line where it starts.
+        line = reader.line_num - sum(_newlines(value) for value in row.values())
         problems: list[str] = []
         values: dict[str, Any] = {}
         for name in columns:

@@ -342,3 +342,16 @@ def test_csv_export_defuses_formulas_and_import_restores_them(pm):
     Dataset.objects.all().delete()
     services.datasets_import_csv(actor=pm, text=text)
     assert Dataset.objects.get().name == "=HYPERLINK(1)"
+
+
+def test_csv_bad_row_with_a_quoted_newline_is_reported_at_its_first_line(pm):
+    text = (
+        "name,license_expression,intended_use\n"
+        'Spans lines,NOPE-1,"first line\nsecond line"\n'
+        "Good,MIT,x\n"
+        "\n"
+        "Bad,NOPE-2,x,extra\n"
+    )
+    with pytest.raises(ApplicationError) as exc:
+        services.datasets_import_csv(actor=pm, text=text)
+    assert [row["line"] for row in exc.value.extra["rows"]] == [2, 6]
