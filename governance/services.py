@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -528,6 +529,8 @@ def _component_rows(components: Iterable[dict[str, Any]]) -> list[tuple[Dataset,
             raise ValidationError({"components": f"Component {index + 1}: no such dataset."})
         try:
             weight = float(component.get("weight", 1.0))
+            if not math.isfinite(weight):
+                raise ValueError(weight)
         except (TypeError, ValueError):
             raise ValidationError(
                 {"components": f"Component {index + 1}: the weight must be a number."}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -357,6 +358,8 @@ def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]
             continue
         try:
             weight = float(row["weight"])
+            if not math.isfinite(weight):
+                raise ValueError(weight)
         except (TypeError, ValueError):
             errors.append(f"{dataset.name}: the weight must be a number.")
             weight = 1.0

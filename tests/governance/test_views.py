@@ -237,3 +237,15 @@ def test_csv_import_refuses_a_file_that_is_not_utf8_instead_of_mangling_names(cl
     assert response.status_code == 400
     assert "UTF-8" in response.content.decode()
     assert not Dataset.objects.exists()
+
+
+@pytest.mark.parametrize("weight", ["nan", "inf"])
+def test_mix_builder_refuses_a_weight_that_is_not_a_finite_number(client_as, pm, api, weight):
+    a = DatasetFactory(name="C4", license_expression="ODC-By-1.0")
+    response = client_as(pm).post(
+        "/governance/mixes/new/", {"name": "Pretrain", "dataset": [a.pk], "weight": [weight]}
+    )
+    assert response.status_code != 302
+    assert "C4: the weight must be" in response.content.decode()
+    assert not TrainingMix.objects.exists()
+    assert api(pm).get("/api/v1/training-mixes/").status_code == 200
