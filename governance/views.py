@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
@@ -243,7 +244,12 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             messages.success(
                 request, f"'{dataset.name}' is now {dataset.get_status_display().lower()}."
             )
-            return redirect(request.POST.get("next") or dataset.get_absolute_url())
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = dataset.get_absolute_url()
+            return redirect(next_url)
     context = _dataset_context(request, dataset, decision_form=form)
     return render(request, "governance/dataset_detail.html", context, status=400)
 

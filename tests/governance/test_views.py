@@ -249,3 +249,18 @@ def test_mix_builder_refuses_a_weight_that_is_not_a_finite_number(client_as, pm,
     assert "C4: the weight must be" in response.content.decode()
     assert not TrainingMix.objects.exists()
     assert api(pm).get("/api/v1/training-mixes/").status_code == 200
+
+
+def test_a_decision_only_returns_to_a_page_of_this_site(client_as, legal):
+    client = client_as(legal)
+    dataset = DatasetFactory(status=ReviewStatus.IN_REVIEW)
+    response = client.post(
+        f"/governance/datasets/{dataset.pk}/approve/",
+        {"note": "Fine", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == f"/governance/datasets/{dataset.pk}/"
+    other = DatasetFactory(status=ReviewStatus.IN_REVIEW)
+    response = client.post(
+        f"/governance/datasets/{other.pk}/approve/", {"note": "Fine", "next": "/governance/review/"}
+    )
+    assert response["Location"] == "/governance/review/"
