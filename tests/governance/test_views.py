@@ -264,3 +264,13 @@ def test_a_decision_only_returns_to_a_page_of_this_site(client_as, legal):
         f"/governance/datasets/{other.pk}/approve/", {"note": "Fine", "next": "/governance/review/"}
     )
     assert response["Location"] == "/governance/review/"
+
+
+def test_card_upload_that_is_not_utf8_is_refused_instead_of_mangling_the_name(client_as, pm):
+    card = "---\npretty_name: Café corpus\nlicense: mit\n---\n".encode("cp1252")
+    response = client_as(pm).post(
+        "/governance/datasets/import-card/", {"card_file": SimpleUploadedFile("README.md", card)}
+    )
+    assert response.status_code != 302
+    assert "UTF-8" in response.content.decode()
+    assert not Dataset.objects.exists()
