@@ -81,7 +81,13 @@ class CardImportForm(forms.Form):
         data = super().clean()
         upload = data.get("card_file")
         if upload:
-            data["card"] = upload.read().decode("utf-8", errors="replace")
+            try:
+                data["card"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                # Decoding with replacement would import a name with "�" in it.
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text: save it as UTF-8."
+                ) from None
         if not (data.get("card") or "").strip():
             raise forms.ValidationError("Paste a dataset card or upload its README.md.")
         return data

@@ -249,14 +249,11 @@ def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
 def training_mix_blockers(mix: TrainingMix) -> list[str]:
     """What keeps the mix from being used for training; empty once Legal has approved it.
 
-    A dataset rejected after the mix was approved still blocks it.
+    A dataset rejected after the mix was approved still blocks it, and so does one sent back to
+    draft because its license or content flags changed: Legal approved other terms.
     """
     if mix.status == TrainingMix.Status.APPROVED:
-        return [
-            f"Dataset '{c.dataset.name}' in the mix is rejected."
-            for c in training_mix_components(mix)
-            if c.dataset.status == ReviewStatus.REJECTED
-        ]
+        return training_mix_dataset_problems(mix)
     status_sentence = {
         TrainingMix.Status.DRAFT: f"Training mix '{mix.name}' has not been submitted for "
         "legal review.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -406,6 +407,11 @@ def _csv_value(name: str, raw: str) -> Any:
     return raw
 
 
+def _newlines(value: str | list[str] | None) -> int:
+    values = value if isinstance(value, list) else [value or ""]
+    return sum(item.count("\n") for item in values)
+
+
 def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
     """Create or update datasets from CSV (the export's columns); all rows or none.
 
@@ -421,7 +427,8 @@ def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
     for row in reader:
-        line = reader.line_num
+        # A quoted field may span lines: report the row at the line where it starts.
+        line = reader.line_num - sum(_newlines(value) for value in row.values())
         problems: list[str] = []
         values: dict[str, Any] = {}
         for name in columns:
@@ -522,6 +529,8 @@ def _component_rows(components: Iterable[dict[str, Any]]) -> list[tuple[Dataset,
             raise ValidationError({"components": f"Component {index + 1}: no such dataset."})
         try:
             weight = float(component.get("weight", 1.0))
+            if not math.isfinite(weight):
+                raise ValueError(weight)
         except (TypeError, ValueError):
             raise ValidationError(
                 {"components": f"Component {index + 1}: the weight must be a number."}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
@@ -242,7 +244,12 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
             messages.success(
                 request, f"'{dataset.name}' is now {dataset.get_status_display().lower()}."
             )
-            return redirect(request.POST.get("next") or dataset.get_absolute_url())
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = dataset.get_absolute_url()
+            return redirect(next_url)
     context = _dataset_context(request, dataset, decision_form=form)
     return render(request, "governance/dataset_detail.html", context, status=400)
 
@@ -273,9 +280,13 @@ def dataset_import_csv(request: HttpRequest) -> HttpResponse:
     bad_rows: list[dict] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["csv_file"].read().decode("utf-8", errors="replace")
         try:
+            text = form.cleaned_data["csv_file"].read().decode("utf-8")
             result = services.datasets_import_csv(actor=request.user, text=text)
+        except UnicodeDecodeError:
+            # Decoding with replacement would import names with "�" in them.
+            form.add_error("csv_file", "The file is not UTF-8 text: save it as CSV UTF-8.")
+            status = 400
         except ApplicationError as exc:
             bad_rows = exc.extra.get("rows", [])
             form.add_error(None, exc.message if not bad_rows else "Nothing was imported.")
@@ -353,6 +364,8 @@ def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]
             continue
         try:
             weight = float(row["weight"])
+            if not math.isfinite(weight):
+                raise ValueError(weight)
         except (TypeError, ValueError):
             errors.append(f"{dataset.name}: the weight must be a number.")
             weight = 1.0

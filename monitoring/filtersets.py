@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from monitoring.models import GuardScan, ModelOutput
 
@@ -29,11 +29,21 @@ class OutputFilterSet(django_filters.FilterSet):
         scans = GuardScan.objects.filter(output=OuterRef("pk"))
         if value == "pending":
             return queryset.filter(~Exists(scans))
-        return queryset.filter(Exists(scans.filter(verdict=value)))
+        return queryset.filter(Exists(_latest_scan().filter(verdict=value)))
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
         code = value.strip().upper()
-        scans = GuardScan.objects.filter(output=OuterRef("pk"), categories__contains=[code])
-        return queryset.filter(Exists(scans))
+        return queryset.filter(Exists(_latest_scan().filter(categories__contains=[code])))
+
+
+def _latest_scan() -> QuerySet[GuardScan]:
+    """The output's newest scan (the one the pages show), for filtering on its verdict:
+    an output rescanned as safe must not still match the error it had before."""
+    newest = (
+        GuardScan.objects.filter(output=OuterRef(OuterRef("pk")))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    return GuardScan.objects.filter(pk=Subquery(newest))

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,9 @@ def _check_storable(value: str, field: str) -> None:
 def _check_json_strings(value: Any, field: str) -> None:
     if isinstance(value, str):
         _check_storable(value, field)
+    elif isinstance(value, float) and not math.isfinite(value):
+        # A number like 1e999 parses as infinity, which JSON (and jsonb) would store as null.
+        raise ItemError(f"{field}: not a finite number")
     elif isinstance(value, dict):
         for key, inner in value.items():
             _check_storable(key, field)

@@ -119,11 +119,9 @@ class GuardStatus:
 
 
 def guard_status() -> GuardStatus:
-    return GuardStatus(
-        configured=bool(settings.GUARD_MODEL),
-        model=settings.GUARD_MODEL,
-        breaker=guard_breaker_status(),
-    )
+    # Stripped as the worker's runtime does: a blank GUARD_MODEL=" " loads no model.
+    model = (settings.GUARD_MODEL or "").strip()
+    return GuardStatus(configured=bool(model), model=model, breaker=guard_breaker_status())
 
 
 def monitoring_summary(*, since: timedelta = timedelta(hours=24)) -> dict[str, int]:

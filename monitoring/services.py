@@ -127,6 +127,17 @@ def _existing_ids(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]
     return {(project, external_id): pk for pk, project, external_id in found}
 
 
+def _echoable(value: Any) -> bool:
+    """Whether an invalid item's key can be echoed back in the (UTF-8 JSON) answer."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _validated(
     items: Sequence[Any], results: list[IngestResult], to_insert: dict[tuple[str, str], CleanOutput]
 ) -> Iterator[CleanOutput]:
@@ -142,8 +153,8 @@ def _validated(
                 IngestResult(
                     index=index,
                     status=ERROR,
-                    external_id=external_id if isinstance(external_id, str) else None,
-                    project=project if isinstance(project, str) else None,
+                    external_id=external_id if _echoable(external_id) else None,
+                    project=project if _echoable(project) else None,
                     error=str(exc),
                 )
             )

@@ -213,6 +213,9 @@ def roadmap_template_delete(*, template: RoadmapTemplate, user: User) -> None:
 # --- roadmaps -----------------------------------------------------------------------------
 
 
+_PAST_THE_CALENDAR = "The schedule would run past the last date the calendar supports."
+
+
 def roadmap_calendar(roadmap: Roadmap) -> scheduling.WorkCalendar:
     years = range(roadmap.start_date.year, roadmap.start_date.year + 3)
     return scheduling.WorkCalendar.for_country(roadmap.holiday_country, years)
@@ -251,9 +254,12 @@ def roadmap_instantiate(
         raise ApplicationError("This template has no tasks.")
     tasks: dict[int, RoadmapTask] = {}
     for spec in specs:
-        starts_on, due_on = scheduling.slot_for(
-            calendar, start_date, day=spec.day, duration=spec.duration, weekend=spec.weekend
-        )
+        try:
+            starts_on, due_on = scheduling.slot_for(
+                calendar, start_date, day=spec.day, duration=spec.duration, weekend=spec.weekend
+            )
+        except OverflowError:
+            raise ValidationError({"start_date": _PAST_THE_CALENDAR}) from None
         tasks[spec.pk] = RoadmapTask.objects.create(
             roadmap=roadmap,
             key=spec.key,
@@ -310,6 +316,29 @@ TASK_FIELDS = {"status", "owner", "note", "starts_on", "due_on", "title", "descr
 STARTED = {RoadmapTask.Status.DOING, RoadmapTask.Status.DONE}
 
 
+def _apply_move(
+    task: RoadmapTask,
+    calendar: scheduling.WorkCalendar,
+    new_start: date | None,
+    new_due: date | None,
+    original_due: date,
+) -> None:
+    if new_start is not None and new_start != task.starts_on:
+        # Moving keeps the length: the same number of business days from the new start.
+        if task.weekend:
+            task.starts_on, task.due_on = scheduling.weekend_after(new_start - timedelta(days=1))
+        else:
+            task.starts_on = calendar.next_business_day(new_start)
+            task.due_on = calendar.add_business_days(task.starts_on, task.duration - 1)
+    # A due date equal to the one before the move is an unchanged form field, not a request.
+    if new_due is not None and new_due != original_due:
+        if new_due < task.starts_on:
+            raise ValidationError({"due_on": "The due date cannot be before the start date."})
+        task.due_on = new_due
+        if not task.weekend:
+            task.duration = max(1, calendar.business_days_between(task.starts_on, new_due))
+
+
 @transaction.atomic
 def roadmap_task_update(
     *, task: RoadmapTask, user: User, **changes: Any
@@ -336,27 +365,21 @@ def roadmap_task_update(
     original_due = task.due_on
     for name, value in changes.items():
         setattr(task, name, value)
-    if new_start is not None and new_start != task.starts_on:
-        # Moving keeps the length: the same number of business days from the new start.
-        if task.weekend:
-            task.starts_on, task.due_on = scheduling.weekend_after(new_start - timedelta(days=1))
-        else:
-            task.starts_on = calendar.next_business_day(new_start)
-            task.due_on = calendar.add_business_days(task.starts_on, task.duration - 1)
-    # A due date equal to the one before the move is an unchanged form field, not a request.
-    if new_due is not None and new_due != original_due:
-        if new_due < task.starts_on:
-            raise ValidationError({"due_on": "The due date cannot be before the start date."})
-        task.due_on = new_due
-        if not task.weekend:
-            task.duration = max(1, calendar.business_days_between(task.starts_on, new_due))
+    try:
+        _apply_move(task, calendar, new_start, new_due, original_due)
+    except OverflowError:
+        raise ValidationError({"starts_on": _PAST_THE_CALENDAR}) from None
     if task.status == RoadmapTask.Status.DONE and task.completed_at is None:
         task.completed_at = timezone.now()
     elif task.status != RoadmapTask.Status.DONE:
         task.completed_at = None
     task.full_clean(exclude=["roadmap", "depends_on"])
     task.save()
-    shifted = _shift_dependents(task) if {"starts_on", "due_on"} & _changed(before, task) else []
+    try:
+        moved = {"starts_on", "due_on"} & _changed(before, task)
+        shifted = _shift_dependents(task) if moved else []
+    except OverflowError:
+        raise ValidationError({"due_on": _PAST_THE_CALENDAR}) from None
     changes_made = field_changes(before, {name: getattr(task, name) for name in TASK_FIELDS})
     if changes_made:
         note = f"{len(shifted)} dependent task(s) shifted." if shifted else ""

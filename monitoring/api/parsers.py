@@ -7,6 +7,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); this one reads the stream itself, up to MA
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -14,6 +15,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
 from monitoring.ingest import MAX_BODY_BYTES
+
+_LONG_DIGITS = re.compile(rb"\d{20}")
 
 
 class BodyTooLarge(ParseError):
@@ -28,16 +31,21 @@ class OutputsJSONParser(BaseParser):
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
             raise BodyTooLarge(f"The body is over {MAX_BODY_BYTES} bytes (5 MB).")
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
+        # orjson reads an integer beyond 64 bits as a float, silently dropping digits; the
+        # standard parser keeps it exact, so that ingest refuses it with a clear message.
+        if not _LONG_DIGITS.search(raw):
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass
         # orjson refuses a whole body for one lone surrogate (\ud800) in one string; the
         # standard parser takes it, so that only the item holding it is refused.
         try:
             return json.loads(raw, parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error: {exc}") from None
+        except RecursionError:
+            raise ParseError("JSON parse error: nested too deeply.") from None
 
 
 def _refuse_constant(name: str) -> Any:

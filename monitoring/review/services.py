@@ -176,6 +176,8 @@ _CANDIDATE_SQL = """
       AND NOT (i.id = ANY(%(skip)s))
       AND NOT EXISTS (
         SELECT 1 FROM review_reviewlease l WHERE l.item_id = i.id AND l.user_id = %(user)s)
+      AND NOT EXISTS (
+        SELECT 1 FROM review_review r WHERE r.item_id = i.id AND r.user_id = %(user)s)
       AND (SELECT count(*) FROM review_reviewlease l
            WHERE l.item_id = i.id
              AND (l.state = 'submitted' OR (l.state = 'active' AND l.expires_at > %(now)s))
@@ -375,6 +377,11 @@ def review_adjudicate(
         raise NotFoundError("No such review item.")
     if item.status != ReviewItem.Status.ADJUDICATION:
         raise ConflictError("This item is not waiting for adjudication.", code="not_disputed")
+    if item.reviews.filter(user=user, is_adjudication=False).exists():
+        # Their label is one side of the disagreement; settling it would also overwrite it.
+        raise ConflictError(
+            "You reviewed this item; someone else must adjudicate it.", code="own_review"
+        )
     categories = _validate_label(item, verdict, list(categories))
     Review.objects.update_or_create(
         item=item,

@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -110,6 +110,10 @@ def adjudication(request: HttpRequest) -> HttpResponse:
 @ACCESS.required("adjudicate")
 def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewItem.objects.select_related("output"), pk=pk)
+    if item.status == ReviewItem.Status.OPEN:
+        # Its reviews are still being collected blind: showing them here would let a Legal
+        # reviewer read the other reviewers' labels before labelling the item themselves.
+        raise Http404("This item is still in the review queue.")
     if request.method == "POST":
         try:
             services.review_adjudicate(
@@ -165,7 +169,9 @@ def _period(request: HttpRequest) -> selectors.Period:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
         days = 30
-    return selectors.Period.last_days(days, project=request.GET.get("project", ""))
+    # PostgreSQL text cannot hold NUL; no project name has one.
+    project = request.GET.get("project", "").replace("\x00", "")
+    return selectors.Period.last_days(days, project=project)
 
 
 @ACCESS.required("view")
@@ -195,6 +201,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _csv_value(value):
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        # Project names, versions and usernames come from outside: keep spreadsheets from
+        # running them as formulas.
+        return "'" + value
     return "" if value is None else value
 
 
@@ -234,6 +244,8 @@ def _chart_data(data: dict) -> dict:
 @ACCESS.required("view")
 def alerts(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
+    if status not in Alert.Status.values:
+        status = ""
     if request.GET.get("export") == "csv":
         return _alerts_csv(selectors.alert_list(status=status))
     page = Paginator(selectors.alert_list(status=status), 25).get_page(request.GET.get("page"))
@@ -255,18 +267,17 @@ def _alerts_csv(alerts) -> HttpResponse:
         ["fired_at", "rule", "kind", "status", "value", "message", "acknowledged_by", "resolved_at"]
     )
     for alert in alerts:
-        writer.writerow(
-            [
-                alert.fired_at.isoformat(),
-                alert.rule.name,
-                alert.rule.kind,
-                alert.status,
-                alert.value,
-                alert.message,
-                alert.acknowledged_by or "",
-                alert.resolved_at.isoformat() if alert.resolved_at else "",
-            ]
-        )
+        row = [
+            alert.fired_at.isoformat(),
+            alert.rule.name,
+            alert.rule.kind,
+            alert.status,
+            alert.value,
+            alert.message,
+            str(alert.acknowledged_by or ""),
+            alert.resolved_at.isoformat() if alert.resolved_at else "",
+        ]
+        writer.writerow([_csv_value(value) for value in row])
     return response
 
 
@@ -302,6 +313,8 @@ RULE_FORMS = {"sampling": (SamplingRule, SamplingRuleForm), "alerts": (AlertRule
 
 @ACCESS.required("configure")
 def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    if kind not in RULE_FORMS:
+        raise Http404("No such kind of rule.")
     model, form_class = RULE_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)

@@ -342,3 +342,32 @@ def test_csv_export_defuses_formulas_and_import_restores_them(pm):
     Dataset.objects.all().delete()
     services.datasets_import_csv(actor=pm, text=text)
     assert Dataset.objects.get().name == "=HYPERLINK(1)"
+
+
+def test_csv_bad_row_with_a_quoted_newline_is_reported_at_its_first_line(pm):
+    text = (
+        "name,license_expression,intended_use\n"
+        'Spans lines,NOPE-1,"first line\nsecond line"\n'
+        "Good,MIT,x\n"
+        "\n"
+        "Bad,NOPE-2,x,extra\n"
+    )
+    with pytest.raises(ApplicationError) as exc:
+        services.datasets_import_csv(actor=pm, text=text)
+    assert [row["line"] for row in exc.value.extra["rows"]] == [2, 6]
+
+
+def test_an_approved_mix_is_blocked_again_when_a_dataset_licence_changes(pm, legal):
+    dataset = approved(license_expression="CC-BY-4.0", name="Wiki")
+    mix = services.training_mix_create(
+        actor=pm, name="SFT", components=[{"dataset": dataset, "weight": 1}]
+    )
+    services.training_mix_submit(actor=pm, mix=mix)
+    mix = services.training_mix_approve(actor=legal, mix=mix)
+    assert selectors.training_mix_blockers(mix) == []
+    # The terms Legal approved no longer hold: the dataset goes back to draft.
+    services.dataset_update(actor=pm, dataset=dataset, license_expression="CC-BY-NC-4.0")
+    mix.refresh_from_db()
+    assert selectors.training_mix_blockers(mix) == [
+        "Dataset 'Wiki' in the mix is not approved yet (draft)."
+    ]

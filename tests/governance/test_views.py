@@ -227,3 +227,50 @@ def test_mix_submit_and_legal_decision_in_the_ui(client_as, pm, legal):
     client_as(legal).post(f"/governance/mixes/{mix.pk}/approve/", {"note": "Go"})
     mix.refresh_from_db()
     assert mix.status == TrainingMix.Status.APPROVED and mix.decision_note == "Go"
+
+
+def test_csv_import_refuses_a_file_that_is_not_utf8_instead_of_mangling_names(client_as, pm):
+    csv = "name,license_expression\nCafé corpus,MIT\n".encode("cp1252")
+    response = client_as(pm).post(
+        "/governance/datasets/import-csv/", {"csv_file": SimpleUploadedFile("d.csv", csv)}
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    assert not Dataset.objects.exists()
+
+
+@pytest.mark.parametrize("weight", ["nan", "inf"])
+def test_mix_builder_refuses_a_weight_that_is_not_a_finite_number(client_as, pm, api, weight):
+    a = DatasetFactory(name="C4", license_expression="ODC-By-1.0")
+    response = client_as(pm).post(
+        "/governance/mixes/new/", {"name": "Pretrain", "dataset": [a.pk], "weight": [weight]}
+    )
+    assert response.status_code != 302
+    assert "C4: the weight must be" in response.content.decode()
+    assert not TrainingMix.objects.exists()
+    assert api(pm).get("/api/v1/training-mixes/").status_code == 200
+
+
+def test_a_decision_only_returns_to_a_page_of_this_site(client_as, legal):
+    client = client_as(legal)
+    dataset = DatasetFactory(status=ReviewStatus.IN_REVIEW)
+    response = client.post(
+        f"/governance/datasets/{dataset.pk}/approve/",
+        {"note": "Fine", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == f"/governance/datasets/{dataset.pk}/"
+    other = DatasetFactory(status=ReviewStatus.IN_REVIEW)
+    response = client.post(
+        f"/governance/datasets/{other.pk}/approve/", {"note": "Fine", "next": "/governance/review/"}
+    )
+    assert response["Location"] == "/governance/review/"
+
+
+def test_card_upload_that_is_not_utf8_is_refused_instead_of_mangling_the_name(client_as, pm):
+    card = "---\npretty_name: Café corpus\nlicense: mit\n---\n".encode("cp1252")
+    response = client_as(pm).post(
+        "/governance/datasets/import-card/", {"card_file": SimpleUploadedFile("README.md", card)}
+    )
+    assert response.status_code != 302
+    assert "UTF-8" in response.content.decode()
+    assert not Dataset.objects.exists()

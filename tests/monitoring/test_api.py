@@ -149,3 +149,44 @@ def test_a_body_that_is_not_json_is_a_400(api, pipeline):
     response = api(pipeline).post(BULK, "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_server_error(api, pipeline):
+    body = "[" * 5000 + "]" * 5000
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+    assert not ModelOutput.objects.exists()
+
+
+def test_an_item_whose_key_is_not_valid_unicode_gets_its_own_error(api, pipeline):
+    # A lone surrogate survives JSON parsing but cannot be written back as UTF-8.
+    bad = json.dumps(item(1)).replace('"ext-1"', '"\\ud800"')
+    body = '{"items": [' + json.dumps(item(2)) + ", " + bad + "]}"
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert results[1]["external_id"] is None
+    assert "not valid Unicode" in results[1]["error"]
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-2"}
+
+
+def test_an_out_of_range_number_in_metadata_is_refused_not_stored_as_null(api, pipeline):
+    body = json.dumps({"items": [item(1), item(2)]}).replace('"t-2"', "1e999")
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert results[1]["error"] == "metadata.trace: not a finite number"
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-1"}
+
+
+def test_an_integer_too_big_to_store_exactly_is_refused_not_rounded(api, pipeline):
+    body = json.dumps({"items": [item(1), item(2)]}).replace('"t-2"', "123456789012345678901234")
+    response = api(pipeline).post(BULK, data=body, content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "error"]
+    assert "metadata: cannot be stored as JSON" in results[1]["error"]
+    assert set(ModelOutput.objects.values_list("external_id", flat=True)) == {"ext-1"}

@@ -37,3 +37,18 @@ def test_filter_by_verdict_and_open_an_unsafe_output(page, live_server, login, p
     assert page.locator("h1").inner_text() == "Output bad-1"
     page.click("text=Exact prompt the guard read")
     assert "Task: Check if there is unsafe content" in page.locator("pre").first.inner_text()
+
+
+def test_changing_filters_twice_keeps_one_outputs_section(page, live_server, login, pm):
+    ModelOutputFactory(external_id="a-1", project="alpha")
+    ModelOutputFactory(external_id="b-1", project="beta")
+    login(pm)
+    page.goto(f"{live_server.url}/monitoring/")
+    page.select_option("select[name=project]", "alpha")
+    page.wait_for_url("**project=alpha**")
+    page.locator("tr[data-output=b-1]").wait_for(state="detached")
+    page.select_option("select[name=project]", "beta")
+    page.wait_for_url("**project=beta**")
+    page.locator("tr[data-output=a-1]").wait_for(state="detached")
+    assert page.locator("section#outputs").count() == 1
+    assert page.locator("tr[data-output]").count() == 1

@@ -41,6 +41,8 @@ def test_optional_fields_default_to_empty():
         ({"metadata": [1]}, "metadata: must be an object"),
         ({"metadata": {"k": "v\x00"}}, "metadata.k: contains a NUL byte"),
         ({"metadata": {"k": "x" * 70_000}}, "metadata: larger than 64 KB"),
+        ({"metadata": {"score": float("inf")}}, "metadata.score: not a finite number"),
+        ({"metadata": {"xs": [1.0, float("nan")]}}, "metadata.xs[1]: not a finite number"),
         ({"colour": "red"}, "item: unknown field(s) colour"),
         ({"conversation": [{"role": "user", "content": "\ud800"}]}, "not valid Unicode"),
     ],

@@ -1,8 +1,10 @@
 """The outputs pages, the dashboard cards and the guard's readiness."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from monitoring.breaker import guard_breaker_failure
 from monitoring.models import GuardScan, ModelOutput
@@ -134,3 +136,37 @@ def test_demo_outputs_load_once():
     load_demo(io.StringIO())
     load_demo(io.StringIO())
     assert ModelOutput.objects.filter(metadata__source="demo").count() == 8
+
+
+def test_verdict_and_category_filters_go_by_the_latest_scan(client_as, pm):
+    version = published_policy()
+    output = ModelOutputFactory(external_id="rescanned")
+    GuardScan.objects.create(
+        output=output,
+        policy_version=None,
+        verdict="error",
+        error="no published policy",
+        created_at=timezone.now() - timedelta(hours=1),
+    )
+    GuardScan.objects.create(
+        output=output, policy_version=version, verdict="unsafe", categories=["S2"]
+    )
+    client = client_as(pm)
+
+    def listed(query: str) -> bool:
+        return 'data-output="rescanned"' in client.get(f"/monitoring/?{query}").content.decode()
+
+    assert listed("verdict=unsafe") and listed("category=S2")
+    assert not listed("verdict=error")
+    GuardScan.objects.filter(policy_version=version).update(
+        verdict="safe", categories=[], created_at=timezone.now() - timedelta(hours=2)
+    )
+    assert listed("verdict=error")
+    assert not listed("verdict=safe") and not listed("category=S2")
+
+
+def test_a_blank_guard_model_setting_shows_as_not_configured(client_as, pm, client, settings):
+    settings.GUARD_MODEL = "   "
+    page = client_as(pm).get("/monitoring/").content.decode()
+    assert "Guard not configured: every output goes to human review" in page
+    assert client.get("/readyz").json()["guard"].startswith("not configured")

@@ -417,3 +417,23 @@ def test_a_project_owner_must_be_a_pm(api, pm, annotator):
     )
     assert response.status_code == 400
     assert response.json()["fields"]["owner"] == ["The owner of a project must be a PM."]
+
+
+def test_a_start_date_at_the_end_of_the_calendar_is_a_400_not_a_crash(api, pm):
+    project = ProjectFactory(owner=pm)
+    response = instantiate(api(pm), project, start="9999-12-24")
+    assert response.status_code == 400
+    assert "past the last date" in response.json()["detail"]
+    assert api(pm).get(f"/api/v1/projects/{project.pk}/roadmap/").status_code == 404
+
+
+def test_moving_a_task_to_the_end_of_the_calendar_is_a_400_not_a_crash(api, pm):
+    project = ProjectFactory(owner=pm)
+    tasks = {t["key"]: t for t in instantiate(api(pm), project).json()["tasks"]}
+    eval_pipeline = tasks["eval-pipeline"]
+    response = api(pm).patch(
+        f"/api/v1/roadmap-tasks/{eval_pipeline['id']}/", {"starts_on": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert "past the last date" in response.json()["detail"]
+    assert RoadmapTask.objects.get(pk=eval_pipeline["id"]).due_on == date(2026, 12, 4)

@@ -151,3 +151,62 @@ def test_feedback_queues_the_output_with_high_priority(api, pipeline, annotator)
     assert api(annotator).post(CLAIM).json()["output"]["id"] == output.pk
     assert api(annotator).post(url, {}, format="json").status_code == 403
     assert api(pipeline).post("/api/v1/outputs/999999/feedback/", {}).status_code == 404
+
+
+def test_a_reviewer_cannot_adjudicate_their_own_disagreement(api, annotator, legal):
+    from core.errors import ConflictError
+    from monitoring.review.services import review_adjudicate
+
+    item = ReviewItemFactory(required_reviews=2)
+    for user, verdict in ((annotator, "safe"), (legal, "unsafe")):
+        assert api(user).post(CLAIM).json()["id"] == item.pk
+        assert submit(api(user), item.pk, verdict=verdict).status_code == 201
+    with pytest.raises(ConflictError):
+        review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.ADJUDICATION
+    # Both independent labels are kept as they were given.
+    assert sorted(Review.objects.filter(item=item).values_list("verdict", "is_adjudication")) == [
+        ("safe", False),
+        ("unsafe", False),
+    ]
+
+
+def test_an_adjudicator_is_not_offered_the_item_again_when_a_report_reopens_it(
+    api, make_user, legal, pipeline
+):
+    from core.roles import Role
+    from monitoring.review.services import review_adjudicate
+
+    item = ReviewItemFactory(required_reviews=2)
+    for verdict in ("safe", "unsafe"):
+        client = api(make_user(Role.ANNOTATOR))
+        client.post(CLAIM)
+        submit(client, item.pk, verdict=verdict)
+    review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+    response = api(pipeline).post(
+        f"/api/v1/outputs/{item.output_id}/feedback/", {"reason": "harmful"}, format="json"
+    )
+    assert response.status_code == 201
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.OPEN
+    # Legal already gave this item its final label: the fresh look is someone else's.
+    assert api(legal).post(CLAIM).status_code == 204
+    other = api(make_user(Role.ANNOTATOR))
+    assert other.post(CLAIM).json()["id"] == item.pk
+    assert submit(other, item.pk, verdict="unsafe").status_code == 201
+
+
+def test_a_blind_claim_does_not_reveal_the_guard_verdict_through_its_reasons(api, make_user):
+    from core.roles import Role
+    from monitoring.review.models import SamplingRule
+
+    flagged = ReviewItemFactory(priority=80, reasons=["unsafe", "user_report"])
+    body = api(make_user(Role.ANNOTATOR)).post(CLAIM).json()
+    assert body["id"] == flagged.pk
+    assert body["reasons"] == ["user_report"]
+    # A project that chooses to show the guard's verdict shows why the item is here.
+    SamplingRule.objects.create(project=flagged.project, show_guard_verdict=True)
+    shown = ReviewItemFactory(priority=80, reasons=["unsafe", "user_report"])
+    body = api(make_user(Role.ANNOTATOR)).post(CLAIM).json()
+    assert (body["id"], body["reasons"]) == (shown.pk, ["unsafe", "user_report"])

@@ -165,3 +165,50 @@ def test_pm_configures_sampling_and_alert_rules(client_as, pm, annotator):
     )
     assert AlertRule.objects.get().name == "Backlog"
     assert b"Backlog" in client.get("/monitoring/review/rules/").content
+
+
+def test_unknown_rule_kind_is_not_found(client_as, pm):
+    client = client_as(pm)
+    assert client.get("/monitoring/review/rules/bogus/new/").status_code == 404
+    assert client.get("/monitoring/review/rules/bogus/1/").status_code == 404
+
+
+def test_dashboard_and_alerts_survive_a_nul_byte_in_the_query(client_as, pm):
+    client = client_as(pm)
+    assert client.get("/monitoring/review/dashboard/?project=a%00b").status_code == 200
+    assert (
+        client.get("/monitoring/review/dashboard/?project=%00&export=throughput").status_code == 200
+    )
+    assert client.get("/monitoring/review/alerts/?status=%00").status_code == 200
+    assert client.get("/monitoring/review/alerts/?status=%00&export=csv").status_code == 200
+
+
+def test_open_items_do_not_reveal_earlier_labels_on_the_adjudication_page(
+    client_as, legal, annotator
+):
+    item = ReviewItemFactory(required_reviews=2)
+    lease = review_claim(user=annotator)
+    review_submit(user=annotator, item_id=lease.item_id, verdict="unsafe", notes="first-label")
+    client = client_as(legal)
+    response = client.get(f"/monitoring/review/adjudication/{item.pk}/")
+    assert response.status_code == 404
+    assert b"first-label" not in response.content
+    # Legal still reviews it blind from the queue.
+    queue = client.get("/monitoring/review/")
+    assert f'data-item-id="{item.pk}"'.encode() in queue.content
+    assert b"first-label" not in queue.content
+
+
+def test_csv_exports_do_not_hand_formulas_to_spreadsheets(client_as, pm):
+    from monitoring.review.models import AlertRule
+    from monitoring.review.services import alert_rule_evaluate, rollups_rebuild
+
+    GuardScanFactory(output__model_version="=1+1")
+    rollups_rebuild()
+    rule = AlertRule.objects.create(name="=cmd|' /C calc'!A0", kind="backlog", threshold=-1)
+    alert_rule_evaluate(rule=rule)
+    client = client_as(pm)
+    alerts = client.get("/monitoring/review/alerts/?export=csv").content.decode()
+    assert "'=cmd|" in alerts and ",=cmd" not in alerts
+    series = client.get("/monitoring/review/dashboard/?export=unsafe_rate").content.decode()
+    assert ",'=1+1," in series

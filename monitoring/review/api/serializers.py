@@ -2,7 +2,10 @@
 
 from rest_framework import serializers
 
-from monitoring.review.models import OutputFeedback, Review
+from monitoring.review import selectors
+from monitoring.review.models import OutputFeedback, Review, ReviewReason
+
+GUARD_VERDICT_REASONS = {ReviewReason.UNSAFE, ReviewReason.LOW_CONFIDENCE}
 
 
 class BlindOutputSerializer(serializers.Serializer):
@@ -15,9 +18,16 @@ class BlindOutputSerializer(serializers.Serializer):
 class ClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="item.id")
     output = BlindOutputSerializer(source="item.output")
-    reasons = serializers.ListField(child=serializers.CharField(), source="item.reasons")
+    reasons = serializers.SerializerMethodField()
     required_reviews = serializers.IntegerField(source="item.required_reviews")
     lease_expires_at = serializers.DateTimeField(source="expires_at")
+
+    def get_reasons(self, lease) -> list[str]:
+        reasons = list(lease.item.reasons)
+        if selectors.item_shows_guard(item=lease.item):
+            return reasons
+        # Blind review: these reasons would tell the annotator what the guard thought.
+        return [r for r in reasons if r not in GUARD_VERDICT_REASONS]
 
 
 class LeaseSerializer(serializers.Serializer):
