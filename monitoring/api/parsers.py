@@ -7,7 +7,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); this one reads the stream itself, up to MA
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
@@ -16,7 +15,14 @@ from rest_framework.parsers import BaseParser
 
 from monitoring.ingest import MAX_BODY_BYTES
 
-_LONG_DIGITS = re.compile(rb"\d{20}")
+# Every digit becomes NUL, then one substring search finds a run of 20: about ten times
+# faster than a regex over a multi-megabyte body (a raw NUL is invalid JSON anyway).
+_DIGITS_TO_NUL = bytes.maketrans(b"0123456789", b"\x00" * 10)
+_TWENTY_DIGITS = b"\x00" * 20
+
+
+def _has_long_digit_run(raw: bytes) -> bool:
+    return _TWENTY_DIGITS in raw.translate(_DIGITS_TO_NUL)
 
 
 class BodyTooLarge(ParseError):
@@ -33,7 +39,7 @@ class OutputsJSONParser(BaseParser):
             raise BodyTooLarge(f"The body is over {MAX_BODY_BYTES} bytes (5 MB).")
         # orjson reads an integer beyond 64 bits as a float, silently dropping digits; the
         # standard parser keeps it exact, so that ingest refuses it with a clear message.
-        if not _LONG_DIGITS.search(raw):
+        if not _has_long_digit_run(raw):
             try:
                 return orjson.loads(raw)
             except orjson.JSONDecodeError:
