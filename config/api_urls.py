@@ -4,13 +4,14 @@ An app contributes `<app>/api/urls.py` with `ROUTES` (prefix, viewset, basename)
 router and `urlpatterns` for anything else (workflow endpoints that are not viewsets).
 """
 
+from django.urls import URLPattern, URLResolver
 from rest_framework.routers import DefaultRouter
 
 from core.registry import steward_modules
 
 router = DefaultRouter()
 router.root_view_name = "api-root"
-extra_urlpatterns = []
+extra_urlpatterns: list[URLPattern | URLResolver] = []
 for module in steward_modules("api.urls"):
     for prefix, viewset, basename in getattr(module, "ROUTES", ()):
         router.register(prefix, viewset, basename=basename)

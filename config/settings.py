@@ -57,6 +57,19 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Steward's own apps, lowest layer first. `core.registry` finds each app's optional
+# contributions (navigation, dashboard cards, beat schedules, demo and reference data) in this
+# order, so core never imports an app. Demo data relies on the order: planner links to
+# governance, monitoring to both.
+STEWARD_APPS = [
+    "core",
+    "governance",
+    "governance.policies",
+    "planner",
+    "monitoring",
+    "monitoring.review",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,12 +86,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
-    "core",
-    "governance",
-    "governance.policies",
-    "planner",
-    "monitoring",
-    "monitoring.review",
+    *STEWARD_APPS,
 ]
 
 MIDDLEWARE = [

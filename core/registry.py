@@ -1,4 +1,5 @@
-"""Finds the optional per-app modules (demo data, dashboard cards, beat schedules, checks)."""
+"""Finds each app's optional contributions (navigation, dashboard cards, beat schedules, demo
+and reference data, health checks) so that core never imports an app by name."""
 
 from __future__ import annotations
 
@@ -6,20 +7,12 @@ import importlib
 from collections.abc import Iterator
 from types import ModuleType
 
-# Order matters for demo data: planner links to governance, monitoring to both.
-STEWARD_APPS = (
-    "core",
-    "governance",
-    "governance.policies",
-    "planner",
-    "monitoring",
-    "monitoring.review",
-)
+from django.conf import settings
 
 
 def steward_modules(name: str) -> Iterator[ModuleType]:
-    """Yield `<app>.<name>` for every Steward app that defines such a module."""
-    for app in STEWARD_APPS:
+    """Yield `<app>.<name>` for every app in `settings.STEWARD_APPS` that defines one."""
+    for app in settings.STEWARD_APPS:
         module_name = f"{app}.{name}"
         try:
             yield importlib.import_module(module_name)

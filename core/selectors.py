@@ -1,12 +1,14 @@
-"""Reads for core: history of a record, notifications."""
+"""Reads for core: history of a record, notifications, users by role."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
 from core.models import AuditEvent, Notification
+from core.roles import Role
 
 
 def audit_history(target: models.Model) -> QuerySet[AuditEvent]:
@@ -25,3 +27,12 @@ def notifications_unread_count(user) -> int:
 
 def notification_list(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
+
+
+def users_with_role(*roles: Role) -> QuerySet[User]:
+    """Active users holding any of `roles` (Admins only when `Role.ADMIN` is asked for),
+    ordered by user name: the one query behind every "who may do X" list."""
+    names = [role.value for role in roles]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=names).distinct().order_by("username")
+    )

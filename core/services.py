@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.actors import Actor, actor_user
 from core.errors import ApplicationError
 from core.models import ApiToken, AuditEvent, Notification
 from core.roles import Role
@@ -157,16 +159,26 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
     }
 
 
+AUDIT_ACTION = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*")
+
+
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor,
     target: models.Model,
     action: str,
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
+    """Record `action` ("<entity>.<verb>", e.g. "dataset.approve") by `actor` on `target`."""
+    if actor is None:
+        raise TypeError("audit_record needs an actor; pass core.actors.SYSTEM for Steward itself")
+    if not AUDIT_ACTION.fullmatch(action):
+        raise ValueError(
+            f"Audit actions read '<entity>.<verb>' (e.g. 'dataset.approve'): {action!r}"
+        )
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_user(actor),
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         target_id=str(target.pk),

@@ -14,6 +14,7 @@ from core.api.errors import json_error
 from core.dashboard import dashboard_cards
 from core.health import database_check, readiness_checks
 from core.htmx import render_page
+from core.http import AuthenticatedRequest
 from core.selectors import notification_list
 from core.services import notifications_mark_read
 
@@ -29,9 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
-        ids = request.POST.getlist("id") or None
+        ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
         notifications_mark_read(user=request.user, ids=ids)
         if not request.htmx:
             return redirect("notifications")

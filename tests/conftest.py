@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connections
-from pytest_django.plugin import blocking_manager_key
+from django.conf import settings
 from rest_framework.test import APIClient
 
-from core.registry import steward_modules
 from core.roles import Role
 from core.services import api_token_create
 from tests.factories import UserFactory
@@ -30,27 +28,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _flushes_database(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    )
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(transactional) or "transactional_db" in fixtures or "live_server" in fixtures
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Put back the rows migrations seed (license catalog, default policy) after a
-    transactional test's flush, so every later test starts from a migrated database."""
-    yield
-    # After the last test the session fixtures, test database included, are gone already.
-    if nextitem is not None and _flushes_database(item):
-        with item.config.stash[blocking_manager_key].unblock():
-            for module in steward_modules("reference_data"):
-                module.ensure()
-            # Leave no extra session behind: it would keep the test database from being dropped.
-            connections.close_all()
+def pytest_configure(config: pytest.Config) -> None:
+    # Hashing a password the production way takes a fraction of a second; tests create
+    # hundreds of users. MD5 is fine for throwaway test users and nowhere else.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, InvalidInput, error_messages
 
 
 def error_body(code: str, detail: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -55,6 +55,11 @@ def _django_validation_fields(exc: DjangoValidationError) -> dict[str, Any]:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, InvalidInput) and exc.fields:
+        fields = {key or "non_field_errors": value for key, value in error_messages(exc).items()}
+        body = error_body(exc.code, _first_message(fields), fields)
+        body.update(exc.extra)
+        return Response(body, status=exc.status_code)
     if isinstance(exc, ApplicationError):
         body = error_body(exc.code, exc.message)
         body.update(exc.extra)

@@ -1,0 +1,1 @@
+"""Checks of the code's shape that ruff, mypy and import-linter's built-in contracts lack."""
