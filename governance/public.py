@@ -7,6 +7,7 @@ from __future__ import annotations
 from governance.models import TrainingMix
 
 __all__ = [
+    "demo_training_mix_id",
     "training_mix_blockers",
     "training_mix_choices",
     "training_mix_exists",
@@ -35,3 +36,10 @@ def training_mix_blockers(mix_id: int) -> list[str]:
     if mix is None:
         return [f"Training mix #{mix_id} no longer exists."]
     return list(blockers(mix))
+
+
+def demo_training_mix_id() -> int | None:
+    """The demo data's training mix (after `setup_demo`), for other apps' demo data."""
+    from governance.demo import DEMO_MIX
+
+    return training_mix_id_by_name(DEMO_MIX)

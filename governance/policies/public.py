@@ -29,6 +29,7 @@ __all__ = [
     "GuardPromptError",
     "PolicyVersionRef",
     "conversation_turns",
+    "demo_policy_id",
     "guard_prompt",
     "guard_prompt_parts",
     "guard_prompt_prefix",
@@ -120,3 +121,10 @@ def policy_has_published_version(policy_id: int) -> bool:
     return PolicyVersion.objects.filter(
         policy_id=policy_id, status=PolicyVersion.Status.PUBLISHED
     ).exists()
+
+
+def demo_policy_id() -> int | None:
+    """The demo data's policy (after `setup_demo`), for other apps' demo data."""
+    from governance.policies.demo import DEMO_POLICY
+
+    return policy_id_by_name(DEMO_POLICY)
