@@ -33,10 +33,7 @@ run: $(RUN_STAMP)
 		$(VENV)/bin/honcho start -f Procfile
 
 ## test: install with dev extras, lint, and run the whole suite against PostgreSQL and Redis
-test: $(DEV_STAMP) browser
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+test: lint browser
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	STEWARD_ENV=development HTTPS_ONLY=false \
@@ -52,9 +49,11 @@ browser:
 	  fi; \
 	fi
 
+## lint: ruff (lint + format), import-linter (app boundaries) and mypy over the whole tree
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
 format: $(DEV_STAMP)
