@@ -138,6 +138,8 @@ def table_build(
     sort = query.get("sort", "") or default_sort
     if isinstance(queryset, QuerySet):
         queryset = table_sort(queryset, sort, columns)
+        if not queryset.ordered:  # a stable order, or pages could repeat or skip rows
+            queryset = queryset.order_by("pk")
     page = Paginator(queryset, page_size).get_page(query.get("page"))
     if filtered is None:
         filtered = any(value for key, value in query.items() if key not in ("page", "sort"))
