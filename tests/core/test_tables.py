@@ -21,6 +21,7 @@ def _row_template(settings):
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
     ]
 
+
 COLUMNS = [Column("User", sort="username"), Column("Joined", sort="date_joined"), Column("Id")]
 
 
@@ -68,8 +69,8 @@ def test_rendered_table_is_one_element_that_replaces_itself():
 
 
 def test_empty_states_say_why():
-    request, table = _table()
+    _, table = _table()
     assert "Nobody yet." in render_to_string("htmx/table.html", {"table": table})
-    request, table = _table("q=zzz")
+    _, table = _table("q=zzz")
     html = render_to_string("htmx/table.html", {"table": table})
     assert "Nothing matches these filters." in html and "Nobody yet." not in html
