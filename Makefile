@@ -25,12 +25,10 @@ $(DEV_STAMP): pyproject.toml | $(PY)
 
 ## run: install, migrate, load demo data and users, then web + worker + beat on :8000
 run: $(RUN_STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py setup_demo
-	@echo "Steward is starting on http://127.0.0.1:$${STEWARD_PORT:-8000} (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HTTPS_ONLY=$${HTTPS_ONLY:-false} \
-		$(VENV)/bin/honcho start -f Procfile
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py setup_demo
+	@HTTPS_ONLY=$${HTTPS_ONLY:-false} $(PY) manage.py serve
 
 ## test: install with dev extras, lint, and run the whole suite against PostgreSQL and Redis
 test: lint browser

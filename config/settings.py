@@ -204,14 +204,23 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "steward@localhost")
-# Absolute links in emails and calendar feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails and calendar files: the address Steward is served on. Behind a
+# proxy or on a real host name, set SITE_URL; otherwise it follows STEWARD_HOST/STEWARD_PORT
+# (the address `make run` binds), with 0.0.0.0 read as "this machine".
+_SERVED_HOST = os.environ.get("STEWARD_HOST", "127.0.0.1").strip() or "127.0.0.1"
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{'127.0.0.1' if _SERVED_HOST in ('0.0.0.0', '::') else _SERVED_HOST}"
+    f":{os.environ.get('STEWARD_PORT', '8000').strip() or '8000'}"
+).rstrip("/")
+# With no mail server configured, emails are written as files under var/mail/ (one file per
+# batch) instead of flooding the terminal.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
 
 # --- REST API --------------------------------------------------------------------------
@@ -299,5 +308,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        # kombu warns "No hostname was supplied" for the embedded filesystem broker, which
+        # has no host by design.
+        "kombu.connection": {"level": "ERROR" if EMBEDDED_BROKER else "WARNING"},
+    },
 }

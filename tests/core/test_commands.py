@@ -57,15 +57,33 @@ def test_create_api_token_for_unknown_user_says_how_to_fix():
         run("create_api_token", "ghost")
 
 
-def test_setup_demo_is_idempotent_and_prints_passwords_once():
+def test_setup_demo_is_idempotent_and_keeps_passwords_in_a_private_file(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     first = run("setup_demo")
-    assert "Demo users (shown once" in first
-    for name in ("pm", "legal", "annotator", "pipeline", "admin"):
-        assert User.objects.filter(username=name).exists()
+    users_file = tmp_path / "demo-users.txt"
+    assert f"Demo users (also written to {users_file})" in first
+    assert users_file.stat().st_mode & 0o777 == 0o600
+    lines = users_file.read_text().splitlines()
+    assert lines[0].split() == ["user", "role", "password"]
+    passwords = {line.split()[0]: line.split()[2] for line in lines[1:]}
+    assert set(passwords) == {"pm", "legal", "annotator", "pipeline", "admin"}
+    for name, password in passwords.items():
+        assert User.objects.get(username=name).check_password(password)
     second = run("setup_demo")
-    assert "already exist" in second
-    assert "Demo users (shown once" not in second
+    assert f"their passwords are in {users_file}" in second
+    assert "Demo users (also" not in second
     assert User.objects.count() == 5
+    assert users_file.read_text().splitlines() == lines
+
+
+def test_procfile_is_read_in_order_and_a_bad_line_is_named(tmp_path):
+    from core.management.commands.serve import procfile_processes
+
+    assert list(procfile_processes(ROOT / "Procfile")) == ["web", "worker", "beat"]
+    bad = tmp_path / "Procfile"
+    bad.write_text("web: gunicorn x\n# comment\n\nnot a process line\n")
+    with pytest.raises(CommandError, match="'not a process line'"):
+        procfile_processes(bad)
 
 
 def test_check_deploy_is_clean_in_production_mode():
