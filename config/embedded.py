@@ -81,3 +81,15 @@ def secret_key(var: Path) -> str:
         path.write_text(get_random_secret_key())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def secret_key_weakness(key: str) -> str:
+    """Why `key` is too weak to sign production sessions and tokens ("" when it is fine),
+    by the same measure as Django's deploy check (security.W009)."""
+    if key.startswith("django-insecure-"):
+        return "it is a development key (starts with 'django-insecure-')"
+    if len(key) < 50:
+        return f"it has {len(key)} characters; use at least 50"
+    if len(set(key)) < 5:
+        return "it repeats too few distinct characters; use at least 5"
+    return ""

@@ -48,8 +48,15 @@ if STEWARD_ENV not in {"development", "production"}:
 PRODUCTION = STEWARD_ENV == "production"
 
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG=true shows stack traces and settings to anyone; it is refused when "
+        "STEWARD_ENV=production"
+    )
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]
+    if PRODUCTION and (problem := embedded.secret_key_weakness(SECRET_KEY)):
+        raise ImproperlyConfigured(f"SECRET_KEY is too weak for production: {problem}")
 elif PRODUCTION:
     raise ImproperlyConfigured("SECRET_KEY must be set when STEWARD_ENV=production")
 else:
@@ -101,6 +108,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.VaryOnHtmxMiddleware",
 ]
+# A NUL byte in a path or query string is a 400 before any view sees it (after the auth
+# middleware, so the error page can show the signed-in user's navigation).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "core.middleware.RejectNulBytesMiddleware",
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -195,6 +208,8 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in browser session lasts a working day by default.
+SESSION_COOKIE_AGE = env_int("SESSION_LIFETIME_HOURS", 8) * 3600
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- email -----------------------------------------------------------------------------
@@ -251,7 +266,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The API schema and its docs page are public in development; in production they need a
+# signed-in user or a token unless API_DOCS_PUBLIC=true.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
+
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "TITLE": "Steward API",
     "DESCRIPTION": "Dataset licenses, red-line policies, planning, output monitoring and review.",
     "VERSION": "1",

@@ -1,11 +1,17 @@
 """Top-level URLs: the UI apps, the REST API and its docs, health probes and admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+
+api_docs = SpectacularSwaggerView.as_view(url_name="api-schema")
+if not settings.API_DOCS_PUBLIC:
+    api_docs = login_required(api_docs)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,7 +27,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

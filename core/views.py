@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -62,10 +63,13 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = getattr(exception, "detail", "")
     if _is_api(request):
-        return json_error("bad_request", "The request could not be understood.", 400)
-    return render(request, "400.html", status=400)
+        return json_error(
+            "bad_request", detail or str(_("The request could not be understood.")), 400
+        )
+    return render(request, "400.html", {"detail": detail}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
