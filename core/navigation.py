@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import AccessPolicy
+from core.permissions import ACCESS as CORE_ACCESS
 from core.registry import steward_modules
 
 
@@ -26,7 +27,10 @@ class NavEntry:
         return self.policy is None or self.policy.allows(user, self.action)
 
 
-ENTRIES = [NavEntry(_("Dashboard"), "home", "home", order=0)]
+ENTRIES = [
+    NavEntry(_("Dashboard"), "home", "home", order=0),
+    NavEntry(_("Audit log"), "audit_log", "audit", CORE_ACCESS, "audit", order=90),
+]
 
 
 def nav_entries() -> list[NavEntry]:

@@ -14,6 +14,7 @@ from core.errors import (
     error_messages,
     error_text,
 )
+from core.csv_export import csv_cell, csv_response, csv_text
 from core.forms import form_apply_error
 from core.htmx import is_htmx_partial, render_page
 from core.http import AuthenticatedRequest
@@ -44,6 +45,9 @@ __all__ = [
     "actor_user",
     "audit_history",
     "audit_record",
+    "csv_cell",
+    "csv_response",
+    "csv_text",
     "error_body",
     "error_messages",
     "error_text",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -36,3 +39,13 @@ def users_with_role(*roles: Role) -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, groups__name__in=names).distinct().order_by("username")
     )
+
+
+def audit_event_list(filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEvent]:
+    """Audit events, newest first, narrowed by `AuditEventFilterSet`'s filters."""
+    from core.filtersets import AuditEventFilterSet
+
+    queryset = AuditEvent.objects.select_related("actor", "target_type").order_by(
+        "-created_at", "-id"
+    )
+    return AuditEventFilterSet(filters or {}, queryset=queryset).qs

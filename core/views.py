@@ -8,16 +8,22 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.api.errors import json_error
+from core.audit_format import audit_changes_text
+from core.csv_export import csv_response
 from core.dashboard import dashboard_cards
+from core.filtersets import AuditEventFilterSet
 from core.health import database_check, readiness_checks
 from core.htmx import render_page
 from core.http import AuthenticatedRequest
-from core.selectors import notification_list
+from core.permissions import ACCESS as AUDIT_ACCESS
+from core.selectors import audit_event_list, notification_list
 from core.services import notifications_mark_read
+from core.tables import Column, table_build, table_response
 
 
 @login_required
@@ -92,3 +98,52 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
     # No request context: the database or a context processor may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+AUDIT_COLUMNS = [
+    Column(_lazy("When"), sort="created_at"),
+    Column(_lazy("Who"), sort="actor__username"),
+    Column(_lazy("Action"), sort="action"),
+    Column(_lazy("Record"), sort="target_repr"),
+    Column(_lazy("Changes")),
+]
+
+
+@AUDIT_ACCESS.required("audit")
+@require_GET
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """Every recorded change, filterable, newest first: who changed what, when."""
+    filterset = AuditEventFilterSet(request.GET, queryset=audit_event_list())
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=AUDIT_COLUMNS,
+        row_template="core/_audit_row.html",
+        empty=_lazy("Nothing has been recorded yet."),
+        default_sort="-created_at",
+    )
+    return table_response(request, "core/audit_log.html", {"table": table, "filterset": filterset})
+
+
+@AUDIT_ACCESS.required("audit")
+@require_GET
+def audit_log_csv(request: AuthenticatedRequest) -> HttpResponse:
+    events = audit_event_list(request.GET)
+    rows = (
+        [
+            event.created_at,
+            event.actor.username if event.actor else "Steward",
+            event.action,
+            event.target_type.model,
+            event.target_id,
+            event.target_repr,
+            "; ".join(
+                f"{field}: {before} → {after}"
+                for field, (before, after) in audit_changes_text(event.changes).items()
+            ),
+            event.note,
+        ]
+        for event in events.iterator(chunk_size=2000)
+    )
+    header = ["at", "actor", "action", "object_type", "object_id", "object", "changes", "note"]
+    return csv_response("steward-audit.csv", header, rows)

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from core.models import ApiToken
+from core.audit_format import audit_changes_text
+from core.models import ApiToken, AuditEvent
 from core.roles import user_roles
 
 
@@ -36,3 +37,35 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     expires_in_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text="User name, or null for Steward itself")
+    at = serializers.DateTimeField(source="created_at")
+    object_type = serializers.CharField(source="target_type.model")
+    object_id = serializers.CharField(source="target_id")
+    object = serializers.CharField(source="target_repr")
+    changes = serializers.SerializerMethodField(
+        help_text='{"field": ["before", "after"]} with readable values'
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "actor",
+            "action",
+            "at",
+            "object_type",
+            "object_id",
+            "object",
+            "changes",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, event: AuditEvent) -> str | None:
+        return event.actor.username if event.actor else None
+
+    def get_changes(self, event: AuditEvent) -> dict[str, list[str]]:
+        return audit_changes_text(event.changes)

@@ -1,13 +1,21 @@
 """Core API: who am I, and my API tokens (create shows the secret once; revoke)."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.serializers import ApiTokenCreateSerializer, ApiTokenSerializer, MeSerializer
-from core.models import ApiToken
+from core.api.serializers import (
+    ApiTokenCreateSerializer,
+    ApiTokenSerializer,
+    AuditEventSerializer,
+    MeSerializer,
+)
+from core.filtersets import AuditEventFilterSet
+from core.models import ApiToken, AuditEvent
+from core.permissions import ACCESS
 from core.services import api_token_create, api_token_revoke
 
 
@@ -47,3 +55,16 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         return Response(ApiTokenSerializer(api_token_revoke(token=self.get_object())).data)
+
+
+class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who changed what, when (Legal and Admin). Filter with `object_type` (e.g. `dataset`,
+    `training_mix`, `policy`, `project`) and `object_id`, `actor`, `action`, `since`, `until`."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [ACCESS.permission(read="audit")]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AuditEventFilterSet
+    queryset = AuditEvent.objects.select_related("actor", "target_type").order_by(
+        "-created_at", "-id"
+    )
