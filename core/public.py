@@ -4,6 +4,7 @@ keeps it so); everything else in core is its own business."""
 from core.access import AccessPolicy
 from core.actors import SYSTEM, Actor, SystemActor, actor_user, is_system
 from core.api.errors import error_body
+from core.csv_export import csv_cell, csv_response, csv_text
 from core.dashboard import Card
 from core.errors import (
     ApplicationError,
@@ -14,7 +15,6 @@ from core.errors import (
     error_messages,
     error_text,
 )
-from core.csv_export import csv_cell, csv_response, csv_text
 from core.forms import form_apply_error
 from core.htmx import is_htmx_partial, render_page
 from core.http import AuthenticatedRequest
