@@ -244,7 +244,10 @@ REST_FRAMEWORK = {
         "core.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.access.TokenScopePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -322,6 +325,12 @@ GUARD_SCAN_BATCH_SIZE = env_int("GUARD_SCAN_BATCH_SIZE", 32)
 GUARD_BATCH_TIMEOUT_S = env_int("GUARD_BATCH_TIMEOUT_S", 600)
 GUARD_BREAKER_THRESHOLD = env_int("GUARD_BREAKER_THRESHOLD", 3)
 GUARD_BREAKER_COOLDOWN_S = env_int("GUARD_BREAKER_COOLDOWN_S", 60)
+
+# --- API tokens ---------------------------------------------------------------------------
+# Days a new token lives when its creator does not say (0: tokens never expire by default).
+API_TOKEN_DEFAULT_EXPIRY_DAYS = env_int("API_TOKEN_DEFAULT_EXPIRY_DAYS", 90)
+# Failed bearer-token attempts from one address before it must wait (per 5 minutes).
+API_TOKEN_FAILURES_PER_WINDOW = env_int("API_TOKEN_FAILURES_PER_WINDOW", 20)
 
 # --- review queue ------------------------------------------------------------------------
 REVIEW_LEASE_MINUTES = env_int("REVIEW_LEASE_MINUTES", 10)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", core_views.notifications, name="notifications"),
+    path("tokens/", core_views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", core_views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_log_csv, name="audit_log_csv"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -21,12 +21,25 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from core.actors import is_system
 from core.errors import PermissionDenied
 from core.roles import Role, user_has_role
+from core.tokens import required_scope
 
 
 class AccessPolicy:
-    def __init__(self, app: str, rules: dict[str, Iterable[Role]]):
+    def __init__(
+        self,
+        app: str,
+        rules: dict[str, Iterable[Role]],
+        *,
+        token_scopes: dict[str, str] | None = None,
+    ):
+        """`token_scopes` names the API-token scope a write under each action needs
+        (e.g. `{"ingest": "ingest"}`); writes under other actions need `govern`, reads `read`."""
         self.app = app
         self.rules = {action: frozenset(roles) for action, roles in rules.items()}
+        self.token_scopes = dict(token_scopes or {})
+        unknown = set(self.token_scopes) - set(self.rules)
+        if unknown:
+            raise KeyError(f"{app}: token scopes for unknown actions {sorted(unknown)}")
 
     def roles_for(self, action: str) -> frozenset[Role]:
         try:
@@ -82,7 +95,37 @@ class AccessPolicy:
                 if not allowed:
                     roles = ", ".join(sorted(r.value for r in policy.roles_for(action)))
                     self.message = f"This needs one of these roles: {roles}."
-                return allowed
+                    return False
+                return token_scope_allows(
+                    self, request, policy.token_scopes.get(action) if action else None
+                )
 
         _Permission.__name__ = f"{self.app.title()}Access"
         return _Permission
+
+
+def token_scope_allows(permission: BasePermission, request: Any, action_scope: str | None) -> bool:
+    """For a request authenticated by an API token: does the token carry the scope needed?
+    Session users are not limited by scopes."""
+    from core.models import ApiToken
+
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):
+        return True
+    needed = required_scope(safe_method=request.method in SAFE_METHODS, action_scope=action_scope)
+    if needed in token.scopes:
+        return True
+    permission.message = (  # type: ignore[attr-defined]
+        f"This token lacks the '{needed}' scope; it has: {', '.join(token.scopes) or 'none'}."
+    )
+    return False
+
+
+class TokenScopePermission(BasePermission):
+    """The API's default check beside authentication: reads need `read`, writes `govern`
+    (views under an app's AccessPolicy get the scope its rules name instead)."""
+
+    message = "This token lacks the scope this request needs."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return token_scope_allows(self, request, getattr(view, "token_scope", None))

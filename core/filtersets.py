@@ -1,12 +1,13 @@
-"""The audit log's one FilterSet, shared by its page, its CSV export and `GET /api/v1/audit/`."""
+"""Core's FilterSets, each shared by its page and its API list: the audit log and API tokens."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEvent
+from core.models import ApiToken, AuditEvent
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -42,3 +43,19 @@ class AuditEventFilterSet(django_filters.FilterSet):
     def filter_object_type(self, queryset: QuerySet[AuditEvent], name: str, value: str):
         # "training_mix", "TrainingMix" and "trainingmix" all name the same model.
         return queryset.filter(target_type__model=value.replace("_", "").replace("-", "").lower())
+
+
+class ApiTokenFilterSet(django_filters.FilterSet):
+    user = django_filters.CharFilter(
+        field_name="user__username", lookup_expr="iexact", label=_("User")
+    )
+    active = django_filters.BooleanFilter(method="filter_active", label=_("Active"))
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "active"]
+
+    def filter_active(self, queryset, name, value):
+        now = timezone.now()
+        live = Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return queryset.filter(live) if value else queryset.exclude(live)

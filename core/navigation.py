@@ -30,6 +30,7 @@ class NavEntry:
 ENTRIES = [
     NavEntry(_("Dashboard"), "home", "home", order=0),
     NavEntry(_("Audit log"), "audit_log", "audit", CORE_ACCESS, "audit", order=90),
+    NavEntry(_("API tokens"), "api_tokens", "tokens", order=95),
 ]
 
 

@@ -16,12 +16,14 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.actors import Actor, actor_user
-from core.errors import ApplicationError
+from core.actors import SYSTEM, Actor, actor_user
+from core.errors import ApplicationError, InvalidInput, PermissionDenied
 from core.models import ApiToken, AuditEvent, Notification
-from core.roles import Role
+from core.roles import Role, user_has_role
+from core.tokens import ALL_SCOPES, MAX_EXPIRY_DAYS
 
 TOKEN_PREFIX = "stw_"
+DEFAULT_EXPIRY = object()  # "not given": use API_TOKEN_DEFAULT_EXPIRY_DAYS
 
 
 def roles_ensure() -> None:
@@ -57,41 +59,92 @@ def _token_hash(raw: str) -> str:
 
 
 def api_token_create(
-    *, user: User, name: str, expires_in_days: int | None = None
+    *,
+    user: User,
+    name: str,
+    expires_in_days: int | object | None = DEFAULT_EXPIRY,
+    scopes: Iterable[str] | None = None,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token; the raw secret is returned once and only its hash is stored."""
-    if expires_in_days is not None and expires_in_days <= 0:
-        raise ApplicationError("expires_in_days must be a positive number of days.")
+    """Issue a token for `user` (by `actor`, the user themself unless an Admin acts for them);
+    the raw secret is returned once and only its hash is stored.
+
+    `expires_in_days`: omitted → `API_TOKEN_DEFAULT_EXPIRY_DAYS` (0 there means never);
+    None → never; otherwise 1 to 3650 days. `scopes`: omitted → every scope.
+    """
+    acting = user if actor is None else actor
+    if acting is not SYSTEM and acting != user and not user_has_role(acting, Role.ADMIN):
+        raise PermissionDenied("Only an Admin may issue a token for another user.")
+    if expires_in_days is DEFAULT_EXPIRY:
+        expires_in_days = settings.API_TOKEN_DEFAULT_EXPIRY_DAYS or None
+    if expires_in_days is not None:
+        if not isinstance(expires_in_days, int) or isinstance(expires_in_days, bool):
+            raise InvalidInput(
+                "expires_in_days must be a whole number of days.",
+                fields={"expires_in_days": ["Enter a whole number of days."]},
+            )
+        if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+            raise InvalidInput(
+                f"expires_in_days must be between 1 and {MAX_EXPIRY_DAYS} days.",
+                fields={
+                    "expires_in_days": [
+                        f"Ensure this value is between 1 and {MAX_EXPIRY_DAYS} (ten years)."
+                    ]
+                },
+            )
+    chosen = list(ALL_SCOPES) if scopes is None else sorted(set(scopes), key=ALL_SCOPES.index)
+    unknown = [scope for scope in chosen if scope not in ALL_SCOPES]
+    if unknown or not chosen:
+        raise InvalidInput(
+            f"Scopes must be some of {', '.join(ALL_SCOPES)}.",
+            fields={"scopes": [f"Choose one or more of {', '.join(ALL_SCOPES)}."]},
+        )
     secret = secrets.token_urlsafe(32)
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secret}"
     token = ApiToken.objects.create(
         user=user,
-        name=name or "token",
+        name=(name or "token")[:100],
         prefix=prefix,
         key_hash=_token_hash(raw),
         expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+        scopes=chosen,
+    )
+    audit_record(
+        actor=acting,
+        target=token,
+        action="api_token.create",
+        changes={"user": [None, user.username], "scopes": [None, chosen]},
     )
     return token, raw
 
 
 def api_token_authenticate(raw: str) -> ApiToken | None:
-    """The active token matching `raw`, or None. Marks it used (at most once a minute)."""
+    """The active token matching `raw`, or None. Marks it used (at most once a minute); its
+    first use is recorded in the audit history."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw)).first()
     if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+    if token.last_used_at is None:
+        # Only the request that flips it from never-used records the first use.
+        if ApiToken.objects.filter(pk=token.pk, last_used_at__isnull=True).update(last_used_at=now):
+            audit_record(actor=token.user, target=token, action="api_token.first_use")
+    elif now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
+    """Revoke a token: its owner or an Admin may; revoking twice changes nothing."""
+    if actor is not SYSTEM and actor != token.user and not user_has_role(actor, Role.ADMIN):
+        raise PermissionDenied("Only the token's owner or an Admin may revoke it.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, target=token, action="api_token.revoke")
     return token
 
 

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api.errors import json_error
 from core.audit_format import audit_changes_text
 from core.csv_export import csv_response
 from core.dashboard import dashboard_cards
-from core.filtersets import AuditEventFilterSet
+from core.errors import ApplicationError
+from core.filtersets import ApiTokenFilterSet, AuditEventFilterSet
+from core.forms import ApiTokenForm, form_apply_error
 from core.health import database_check, readiness_checks
 from core.htmx import render_page
 from core.http import AuthenticatedRequest
+from core.models import ApiToken
 from core.permissions import ACCESS as AUDIT_ACCESS
+from core.roles import Role, user_has_role
 from core.selectors import audit_event_list, notification_list
-from core.services import notifications_mark_read
+from core.services import api_token_create, api_token_revoke, notifications_mark_read
 from core.tables import Column, table_build, table_response
 
 
@@ -147,3 +152,76 @@ def audit_log_csv(request: AuthenticatedRequest) -> HttpResponse:
     )
     header = ["at", "actor", "action", "object_type", "object_id", "object", "changes", "note"]
     return csv_response("steward-audit.csv", header, rows)
+
+
+TOKEN_USER = Column(_lazy("User"), sort="user__username")
+TOKEN_COLUMNS = [
+    Column(_lazy("Name"), sort="name"),
+    TOKEN_USER,
+    Column(_lazy("Scopes")),
+    Column(_lazy("Created"), sort="created_at"),
+    Column(_lazy("Expires"), sort="expires_at"),
+    Column(_lazy("Last used"), sort="last_used_at"),
+    Column(_lazy("State")),
+    Column(""),
+]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
+    """Your API tokens (every user's, for an Admin): issue one, see it once, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    new_secret = ""
+    if request.method == "POST" and form.is_valid():
+        expiry = form.cleaned_data["expires_in_days"]
+        try:
+            token, new_secret = api_token_create(
+                user=request.user,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_in_days=None if expiry == 0 else expiry,
+            )
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(
+                request, _("Token '%(name)s' was issued. Copy it now.") % {"name": token.name}
+            )
+            form = ApiTokenForm()
+    is_admin = user_has_role(request.user, Role.ADMIN)
+    tokens = ApiToken.objects.select_related("user")
+    if not is_admin:
+        tokens = tokens.filter(user=request.user)
+    filterset = ApiTokenFilterSet(request.GET, queryset=tokens)
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=TOKEN_COLUMNS
+        if is_admin
+        else [c for c in TOKEN_COLUMNS if c.sort != "user__username"],
+        row_template="core/_token_row.html",
+        empty=_lazy("No API tokens yet. Pipelines use one to push outputs."),
+        default_sort="-created_at",
+        show_user=is_admin,
+    )
+    context = {
+        "table": table,
+        "filterset": filterset if is_admin else None,
+        "form": form,
+        "new_secret": new_secret,
+    }
+    return table_response(request, "core/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    tokens = ApiToken.objects.all()
+    if not user_has_role(request.user, Role.ADMIN):
+        tokens = tokens.filter(user=request.user)
+    token = get_object_or_404(tokens, pk=pk)
+    api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token '%(name)s' was revoked.") % {"name": token.name})
+    return redirect("api_tokens")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.audit_format import audit_changes_text
 from core.models import ApiToken, AuditEvent
 from core.roles import user_roles
+from core.tokens import ALL_SCOPES, MAX_EXPIRY_DAYS
 
 
 class MeSerializer(serializers.Serializer):
@@ -18,13 +19,17 @@ class MeSerializer(serializers.Serializer):
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True)
+    scopes = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = ApiToken
         fields = [
             "id",
+            "user",
             "name",
             "prefix",
+            "scopes",
             "created_at",
             "expires_at",
             "revoked_at",
@@ -36,7 +41,19 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    expires_in_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    expires_in_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_EXPIRY_DAYS,
+        required=False,
+        allow_null=True,
+        help_text="Omitted: the server's default expiry; null: never expires.",
+    )
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ALL_SCOPES),
+        required=False,
+        allow_empty=False,
+        help_text="What the token may do; omitted: every scope.",
+    )
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Core API: who am I, and my API tokens (create shows the secret once; revoke)."""
+"""Core API: who am I, API tokens (create shows the secret once; revoke) and the audit log."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,9 +13,10 @@ from core.api.serializers import (
     AuditEventSerializer,
     MeSerializer,
 )
-from core.filtersets import AuditEventFilterSet
+from core.filtersets import ApiTokenFilterSet, AuditEventFilterSet
 from core.models import ApiToken, AuditEvent
 from core.permissions import ACCESS
+from core.roles import Role, user_has_role
 from core.services import api_token_create, api_token_revoke
 
 
@@ -26,15 +27,20 @@ class MeView(APIView):
 
 
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The caller's own tokens."""
+    """The caller's own tokens; an Admin sees, filters (`user`, `active`) and revokes every
+    user's tokens."""
 
     serializer_class = ApiTokenSerializer
-    filter_backends: list = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ApiTokenFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user_id=self.request.user.pk or 0)
+        tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+        if user_has_role(self.request.user, Role.ADMIN):
+            return tokens
+        return tokens.filter(user_id=self.request.user.pk or 0)
 
     @extend_schema(
         request=ApiTokenCreateSerializer,
@@ -47,14 +53,16 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):  # the only way in: the secret is shown here once
         data = ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, raw = api_token_create(user=request.user, **data.validated_data)
+        options = dict(data.validated_data)
+        token, raw = api_token_create(user=request.user, actor=request.user, **options)
         body = ApiTokenSerializer(token).data | {"token": raw}
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return Response(ApiTokenSerializer(api_token_revoke(token=self.get_object())).data)
+        token = api_token_revoke(token=self.get_object(), actor=request.user)
+        return Response(ApiTokenSerializer(token).data)
 
 
 class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -57,14 +57,20 @@ def test_api_lists_changes_for_legal_with_filters(api, make_user, history):
     client = api(make_user(Role.LEGAL))
     body = client.get(f"/api/v1/audit/?object_type=api_token&object_id={token.pk}").json()
     entries = body["results"]
-    assert [e["action"] for e in entries] == ["api_token.revoke", "api_token.update"]
-    revoke, update = entries
+    assert [e["action"] for e in entries] == [
+        "api_token.revoke",
+        "api_token.update",
+        "api_token.create",
+    ]
+    revoke, update, _ = entries
     assert revoke["actor"] is None and revoke["note"] == "expired"
     assert update["actor"] == "etl" and update["changes"] == {"name": ["nightly", "=HYPERLINK(1)"]}
     assert set(update) >= {"actor", "action", "at", "changes", "object_type", "object_id"}
     users = client.get("/api/v1/audit/?object_type=user&actor=ETL").json()["results"]
     assert users[0]["changes"] == {"active": ["yes", "—"], "languages": ["—", "en, ko"]}
-    assert client.get("/api/v1/audit/?action=api_token.").json()["count"] == 2
+    prefix = client.get(f"/api/v1/audit/?action=api_token.&object_id={token.pk}").json()
+    assert prefix["count"] == 3
+    assert client.get("/api/v1/audit/?action=api_token.update").json()["count"] == 1
 
 
 @pytest.mark.parametrize("role", [Role.PM, Role.ANNOTATOR, Role.PIPELINE])
@@ -88,7 +94,11 @@ def test_page_filters_and_exports_csv(client_as, make_user, history):
     exported = client.get("/audit/export.csv?object_type=api_token")
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
     assert rows[0][:3] == ["at", "actor", "action"]
-    assert {row[2] for row in rows[1:]} == {"api_token.update", "api_token.revoke"}
+    assert {row[2] for row in rows[1:]} == {
+        "api_token.create",
+        "api_token.update",
+        "api_token.revoke",
+    }
     assert "name: nightly → =HYPERLINK(1)" in {row[6] for row in rows[1:]}
     owner, _ = history
     audit_record(actor=owner, target=owner, action="user.update", note="@SUM(1)")
