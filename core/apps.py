@@ -25,3 +25,10 @@ class CoreConfig(AppConfig):
         # Sent once per app after migrate; tie it to core so the load runs once, after all
         # migrations, and name it so a second `ready()` does not connect it twice.
         post_migrate.connect(reference_data_load, sender=self, dispatch_uid="steward-reference")
+
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from core.signals import login_failed, login_succeeded
+
+        user_logged_in.connect(login_succeeded, dispatch_uid="steward-login-audit")
+        user_login_failed.connect(login_failed, dispatch_uid="steward-login-failed-audit")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -225,3 +230,23 @@ def api_token_revoke_view(request: AuthenticatedRequest, pk: int) -> HttpRespons
     api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token '%(name)s' was revoked.") % {"name": token.name})
     return redirect("api_tokens")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset-by-email, with links to where Steward is served (SITE_URL), whatever
+    host name the request came in on."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context={"site_name": "Steward"},
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -28,7 +28,8 @@ def test_add_user_with_role_and_password(client):
     assert "Created user dana with role Legal" in out
     user = User.objects.get(username="dana")
     assert user_roles(user) == {Role.LEGAL}
-    assert client.login(username="dana", password="s3cret-pass")
+    signed_in = client.post("/login/", {"username": "dana", "password": "s3cret-pass"})
+    assert signed_in.status_code == 302
 
 
 def test_add_user_generates_a_password_and_changes_roles():
