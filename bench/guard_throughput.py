@@ -21,6 +21,8 @@ logits and tokens, not on verdicts.
 
 Run:  .venv/bin/python bench/guard_throughput.py            (CPU: ~6 minutes on 2 cores)
       .venv/bin/python bench/guard_throughput.py --items 64  (GPU)
+      .venv/bin/python bench/guard_throughput.py --smoke     (the tests' tiny two-layer Llama
+                                                              and 2 items: seconds, same output)
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from tests.guard.checkpoints import (
     CONVERSATION_WORDS,
     END_OF_TURN,
     build_tokenizer,
+    tiny_config,
 )
 
 # A policy with descriptions, the length of Llama Guard 3's own hazard descriptions.
@@ -212,7 +215,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=0, help="0: engine default")
     parser.add_argument("--reference-items", type=int, default=2, help="fp32 checks")
     parser.add_argument("--round-size", type=int, default=3, help="items per timing round")
+    parser.add_argument(
+        "--smoke", action="store_true", help="the tests' tiny Llama and 2 items: seconds"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.items, args.round_size, args.reference_items = 2, 2, 1
     device = args.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -223,11 +231,16 @@ def main() -> None:
 
     words = [w for c in POLICY for w in (c.name + " " + c.description).split()]
     tokenizer = build_tokenizer(extra_words=words)
-    config = llama_guard_3_1b_config(len(tokenizer), args.layers)
+    if args.smoke:
+        config = tiny_config(tokenizer, max_position_embeddings=8192)
+        shape = "tiny test Llama (tests/guard/checkpoints.py)"
+    else:
+        config = llama_guard_3_1b_config(len(tokenizer), args.layers)
+        shape = "Llama-Guard-3-1B shape"
     started = time.perf_counter()
     model = random_model(config, dtype, device)
     print(
-        f"model: Llama-Guard-3-1B shape, {args.layers} layers, "
+        f"model: {shape}, {config.num_hidden_layers} layers, "
         f"{sum(p.numel() for p in model.parameters()) / 1e9:.2f}B params, {dtype}, {device}, "
         f"{torch.get_num_threads()} threads, built in {time.perf_counter() - started:.0f}s"
     )
