@@ -158,7 +158,7 @@ def api_rows(items: list[dict], client: Client) -> float:
     response = client.post(BULK_URL, body, content_type="application/json")
     elapsed = time.perf_counter() - started
     if response.status_code != 200 or response.json()["created"] != len(items):
-        raise SystemExit(f"API push failed: {response.status_code} {response.content[:300]}")
+        raise SystemExit(f"API push failed: {response.status_code} {response.content[:300]!r}")
     return elapsed
 
 
