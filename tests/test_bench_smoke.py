@@ -15,6 +15,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -58,31 +59,24 @@ SCRIPTS = {
 NEEDS = {"guard_throughput.py": ("torch", "transformers")}
 
 
-def _connect(dbname: str) -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        dbname=dbname,
-        autocommit=True,
-    )
+def _on_database(url: str, name: str) -> str:
+    """The same server and credentials as `url` (TCP or socket), database `name`."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="module")
 def scratch_database_url() -> Iterator[str]:
     """A database of the bench's own on the test server, dropped afterwards."""
-    db = settings.DATABASES["default"]
+    # The URL the project was configured with: pytest-django renames the database in
+    # settings.DATABASES to its test_ one, but server and credentials are what we need.
+    server = settings.DATABASE_URL
     name = f"steward_bench_smoke_{uuid.uuid4().hex[:10]}"
-    with _connect("postgres") as conn:
+    with psycopg.connect(_on_database(server, "postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-        yield f"postgres://{db.get('USER') or ''}{password}@{host}:{port}/{name}"
+        yield _on_database(server, name)
     finally:
-        with _connect("postgres") as conn:
+        with psycopg.connect(_on_database(server, "postgres"), autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
