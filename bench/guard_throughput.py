@@ -21,6 +21,8 @@ logits and tokens, not on verdicts.
 
 Run:  .venv/bin/python bench/guard_throughput.py            (CPU: ~6 minutes on 2 cores)
       .venv/bin/python bench/guard_throughput.py --items 64  (GPU)
+      .venv/bin/python bench/guard_throughput.py --smoke     (the tests' tiny two-layer Llama
+                                                              and 2 items: seconds, same output)
 """
 
 from __future__ import annotations
@@ -30,11 +32,18 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessor
+from transformers import (
+    BatchEncoding,
+    LlamaConfig,
+    LlamaForCausalLM,
+    LogitsProcessor,
+    PreTrainedTokenizerFast,
+)
 from transformers.initialization import no_init_weights
 
 from governance.policies.guard_prompt import GuardCategory, guard_prompt_prefix
@@ -44,6 +53,7 @@ from tests.guard.checkpoints import (
     CONVERSATION_WORDS,
     END_OF_TURN,
     build_tokenizer,
+    tiny_config,
 )
 
 # A policy with descriptions, the length of Llama Guard 3's own hazard descriptions.
@@ -107,9 +117,9 @@ def llama_guard_3_1b_config(vocab_size: int, layers: int) -> LlamaConfig:
         head_dim=64,
         max_position_embeddings=131072,
         rms_norm_eps=1e-5,
-        rope_theta=500000.0,
-        rope_scaling={
+        rope_parameters={
             "rope_type": "llama3",
+            "rope_theta": 500000.0,
             "factor": 32.0,
             "high_freq_factor": 4.0,
             "low_freq_factor": 1.0,
@@ -136,7 +146,11 @@ def random_model(config: LlamaConfig, dtype: torch.dtype, device: str) -> LlamaF
             else:
                 parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.02)
     model.tie_weights()
-    return model.to(device).eval()
+    # The same call as `model.to(device)`: transformers' decorator on `to` hides the bound
+    # `self` from mypy, so it is made through the nn.Module annotation.
+    module: torch.nn.Module = model
+    module.to(device)
+    return model.eval()
 
 
 def sentences(rng: random.Random, count: int, end: str) -> str:
@@ -158,6 +172,27 @@ def conversations(count: int, seed: int = 0) -> list[list[dict]]:
         ]
         for user, agent in (LENGTH_MIX[i % len(LENGTH_MIX)] for i in range(count))
     ]
+
+
+class ScanOptions(TypedDict):
+    categories: list[GuardCategory]
+    policy_key: str
+    with_descriptions: bool
+
+
+def token_id(tokenizer: PreTrainedTokenizerFast, token: str) -> int:
+    found = tokenizer.convert_tokens_to_ids(token)
+    assert isinstance(found, int), token
+    return found
+
+
+def chat_text(
+    tokenizer: PreTrainedTokenizerFast, conversation: list[dict], categories: dict[str, str]
+) -> str:
+    """The guard prompt as the model card's chat template writes it."""
+    text = tokenizer.apply_chat_template(conversation, tokenize=False, categories=categories)
+    assert isinstance(text, str)
+    return text
 
 
 class PinFirstToken(LogitsProcessor):
@@ -196,7 +231,8 @@ def matmul_gflops(dtype: torch.dtype, device: str) -> float:
 def forward_flops(config: LlamaConfig, new: int, past: int, logits_at: int) -> float:
     """Multiply-adds x2 of `new` tokens after `past` cached ones (causal), plus the head."""
     hidden, layers = config.hidden_size, config.num_hidden_layers
-    kv = config.num_key_value_heads * config.head_dim
+    heads = config.num_attention_heads
+    kv = (config.num_key_value_heads or heads) * (config.head_dim or hidden // heads)
     linear = 2 * hidden * hidden + 2 * hidden * kv + 3 * hidden * config.intermediate_size
     attended = new * past + new * (new + 1) / 2
     return layers * (2 * linear * new + 4 * hidden * attended) + 2 * hidden * config.vocab_size * (
@@ -212,7 +248,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=0, help="0: engine default")
     parser.add_argument("--reference-items", type=int, default=2, help="fp32 checks")
     parser.add_argument("--round-size", type=int, default=3, help="items per timing round")
+    parser.add_argument(
+        "--smoke", action="store_true", help="the tests' tiny Llama and 2 items: seconds"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.items, args.round_size, args.reference_items = 2, 2, 1
     device = args.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -223,11 +264,16 @@ def main() -> None:
 
     words = [w for c in POLICY for w in (c.name + " " + c.description).split()]
     tokenizer = build_tokenizer(extra_words=words)
-    config = llama_guard_3_1b_config(len(tokenizer), args.layers)
+    if args.smoke:
+        config = tiny_config(tokenizer, max_position_embeddings=8192)
+        shape = "tiny test Llama (tests/guard/checkpoints.py)"
+    else:
+        config = llama_guard_3_1b_config(len(tokenizer), args.layers)
+        shape = "Llama-Guard-3-1B shape"
     started = time.perf_counter()
     model = random_model(config, dtype, device)
     print(
-        f"model: Llama-Guard-3-1B shape, {args.layers} layers, "
+        f"model: {shape}, {config.num_hidden_layers} layers, "
         f"{sum(p.numel() for p in model.parameters()) / 1e9:.2f}B params, {dtype}, {device}, "
         f"{torch.get_num_threads()} threads, built in {time.perf_counter() - started:.0f}s"
     )
@@ -237,11 +283,14 @@ def main() -> None:
     items = [GuardInput(i, c) for i, c in enumerate(conversations(args.items))]
     options = {"max_batch_size": args.batch_size} if args.batch_size else {}
     engine = GuardEngine.from_pretrained_objects(model, tokenizer, model_id="random", **options)
-    scan_options = {"categories": POLICY, "policy_key": "bench", "with_descriptions": True}
+    scan_options: ScanOptions = {
+        "categories": POLICY,
+        "policy_key": "bench",
+        "with_descriptions": True,
+    }
     texts = {c.code: f"{c.name}.\n{c.description}" for c in POLICY}
-    lead = tokenizer.convert_tokens_to_ids("\n\n")
-    prompts = [tokenizer.apply_chat_template(i.conversation, tokenize=False, categories=texts)
-               for i in items]  # fmt: skip
+    lead = token_id(tokenizer, "\n\n")
+    prompts = [chat_text(tokenizer, i.conversation, texts) for i in items]
     lengths = [len(tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
     prefix = guard_prompt_prefix(POLICY, with_descriptions=True)
     prefix_length = len(tokenizer(prefix, add_special_tokens=False).input_ids)
@@ -256,15 +305,17 @@ def main() -> None:
         model(torch.tensor([[lead] * 8], device=device))
 
     def recipe(item: GuardInput) -> tuple[list[torch.Tensor], list[int]]:
-        ids = tokenizer.apply_chat_template(
+        encoded = tokenizer.apply_chat_template(
             item.conversation, categories=texts, return_tensors="pt", return_dict=True
-        )["input_ids"].to(device)
+        )
+        assert isinstance(encoded, BatchEncoding)
+        ids: torch.Tensor = encoded["input_ids"].to(device)
         output = model.generate(
             ids,
             max_new_tokens=3,
             do_sample=False,
             pad_token_id=0,
-            eos_token_id=tokenizer.convert_tokens_to_ids(END_OF_TURN),
+            eos_token_id=token_id(tokenizer, END_OF_TURN),
             logits_processor=[PinFirstToken(ids.shape[1], lead)],
             output_logits=True,
             return_dict_in_generate=True,

@@ -1,7 +1,7 @@
 """Bulk ingestion throughput: the API path against a raw psycopg COPY of the same rows.
 
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... HTTPS_ONLY=false \
-        .venv/bin/python bench/ingest.py --rows 20000 --repeat 3
+        .venv/bin/python bench/ingest.py --rows 20000 --repeat 3   (or --smoke: seconds)
 
 Both paths write the same rows into the same table (monitoring_modeloutput) in the same run;
 the API path goes through the whole Django stack in-process (token auth, throttling, JSON
@@ -14,6 +14,7 @@ and the ratio.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -32,16 +33,25 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
+from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core.roles import Role  # noqa: E402
-from core.services import api_token_create, user_create_or_update  # noqa: E402
+# What this script uses of Steward, all here (update these if the apps move things): the
+# ingest validator (to prepare the COPY baseline's rows exactly as the API stores them), the
+# outputs table by app label, the pipeline user and token through management commands, the
+# bulk endpoint by URL and the scan queue by name.
+from config.celery import app as celery_app  # noqa: E402
 from monitoring.ingest import item_clean  # noqa: E402
-from monitoring.models import ModelOutput  # noqa: E402
+
+OUTPUTS_TABLE = apps.get_model("monitoring", "ModelOutput")._meta.db_table
+BULK_URL = "/api/v1/outputs/bulk/"
+PIPELINE_ROLE = "Pipeline"
+SCAN_QUEUE = "guard"
+SMOKE = {"rows": 300, "batch": 100, "repeat": 2}
 
 WORDS = [
     "the",
@@ -127,7 +137,7 @@ def copy_rows(items: list[dict], conn: psycopg.Connection) -> float:
                 clean.conversation_sha256,
             )
         )
-    table = ModelOutput._meta.db_table
+    table = OUTPUTS_TABLE
     columns = (
         "project, external_id, model, model_version, conversation, metadata, "
         "conversation_sha256, received_at"
@@ -145,10 +155,10 @@ def api_rows(items: list[dict], client: Client) -> float:
     """Seconds for pushing the items through POST /api/v1/outputs/bulk/ in one request."""
     body = json.dumps({"items": items})
     started = time.perf_counter()
-    response = client.post("/api/v1/outputs/bulk/", body, content_type="application/json")
+    response = client.post(BULK_URL, body, content_type="application/json")
     elapsed = time.perf_counter() - started
     if response.status_code != 200 or response.json()["created"] != len(items):
-        raise SystemExit(f"API push failed: {response.status_code} {response.content[:300]}")
+        raise SystemExit(f"API push failed: {response.status_code} {response.content[:300]!r}")
     return elapsed
 
 
@@ -165,28 +175,44 @@ def raw_connection() -> psycopg.Connection:
 
 def cleanup(prefix: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {ModelOutput._meta.db_table} WHERE project LIKE %s", [f"{prefix}%"]
-        )
+        cursor.execute(f"DELETE FROM {OUTPUTS_TABLE} WHERE project LIKE %s", [f"{prefix}%"])
 
 
 def purge_scan_queue() -> None:
-    from config.celery import app
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(SCAN_QUEUE)
 
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("guard")
+
+def pipeline_token(name: str) -> str:
+    """A bearer token for a Pipeline user, through `manage.py add_user` / `create_api_token`."""
+    call_command("add_user", name, role=PIPELINE_ROLE, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("create_api_token", name, label="bench", stdout=out)
+    return out.getvalue().split()[-1]  # the token is the last line
+
+
+def refuse_test_database() -> None:
+    name = str(settings.DATABASES["default"]["NAME"])
+    if name.startswith("test_"):
+        raise SystemExit(
+            f"{Path(__file__).name}: refusing to write into {name!r}, which looks like "
+            "pytest's test database; give the bench a database of its own in DATABASE_URL."
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="a tiny size that runs in seconds")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.batch, args.repeat = SMOKE["rows"], SMOKE["batch"], SMOKE["repeat"]
+    refuse_test_database()
 
     call_command("migrate", verbosity=0, interactive=False)
-    user, _ = user_create_or_update(username="bench-pipeline", role=Role.PIPELINE)
-    _, token = api_token_create(user=user, name="bench")
+    token = pipeline_token("bench-pipeline")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     items = make_items(args.rows, "x")
@@ -211,7 +237,8 @@ def main() -> None:
                 copy_s += copy_rows([i | {"project": f"{prefix}-copy-{run}"} for i in chunk], conn)
                 api_s += api_rows([i | {"project": f"{prefix}-api-{run}"} for i in chunk], client)
             cleanup(prefix)
-            connection.cursor().execute(f"VACUUM ANALYZE {ModelOutput._meta.db_table}")
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {OUTPUTS_TABLE}")
             copy_rates.append(args.rows / copy_s)
             api_rates.append(args.rows / api_s)
             ratios.append(api_rates[-1] / copy_rates[-1])

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers
@@ -123,9 +124,9 @@ def build_tokenizer(
     return tokenizer
 
 
-def tiny_config(tokenizer: PreTrainedTokenizerFast, **overrides) -> LlamaConfig:
+def tiny_config(tokenizer: PreTrainedTokenizerFast, **overrides: Any) -> LlamaConfig:
     """A two-layer Llama with Llama 3's rope settings, sized for tests."""
-    settings = {
+    settings: dict[str, Any] = {
         "vocab_size": len(tokenizer),
         "hidden_size": 64,
         "intermediate_size": 128,
