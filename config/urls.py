@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
@@ -39,6 +41,12 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_log_csv, name="audit_log_csv"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; answer with the real icon.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/steward.svg"), permanent=True),
+        name="favicon",
+    ),
     path("readyz", core_views.readyz, name="readyz"),
     path("governance/policies/", include("governance.policies.urls")),
     path("governance/", include("governance.urls")),

@@ -106,3 +106,9 @@ def test_production_keeps_the_api_docs_behind_a_login_unless_made_public():
     assert schema in {"401", "403"} and docs == "302"
     public = _production(database | {"API_DOCS_PUBLIC": "true"}, probe)
     assert public.stdout.split() == ["200", "200"], public.stderr
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].endswith("img/steward.svg")
