@@ -367,3 +367,78 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR" if EMBEDDED_BROKER else "WARNING"},
     },
 }
+
+# --- single sign-on and two-factor authentication ---
+# OpenID Connect sign-in (mozilla-django-oidc) is off unless a client id and either an issuer
+# (endpoints read from its discovery document) or all four endpoints are set. The client
+# secret is read from the environment only and never logged.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_S", 10)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "single sign-on")
+# The claim (ID token or userinfo) that lists a person's groups, and which groups give which
+# Steward role ("steward-legal=Legal,steward-pm=PM"). Empty map: a group named like a role
+# ("Legal", "pm") gives that role. Someone with no mapped group is refused.
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "groups")
+
+
+def env_role(name: str, value: str) -> str:
+    from core.roles import parse_role  # plain module, no Django: safe while settings load
+
+    try:
+        return parse_role(value).value
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+OIDC_ROLE_MAP: dict[str, str] = {}
+for _pair in env_list("OIDC_ROLE_MAP", ""):
+    _group, _, _role_name = _pair.rpartition("=")
+    if not _group.strip():
+        raise ImproperlyConfigured(f"OIDC_ROLE_MAP entries read group=Role, not {_pair!r}")
+    OIDC_ROLE_MAP[_group.strip()] = env_role("OIDC_ROLE_MAP", _role_name)
+# Whom a refused person should ask (an address or a team); the page names Steward's Admins
+# when empty.
+OIDC_ACCESS_CONTACT = os.environ.get("OIDC_ACCESS_CONTACT", "")
+# Only single sign-on: the password form is hidden and every password sign-in is refused.
+OIDC_ONLY = env_bool("OIDC_ONLY", False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and (
+        OIDC_ISSUER
+        or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT)
+    )
+)
+if OIDC_ONLY and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "OIDC_ONLY=true needs single sign-on configured (OIDC_CLIENT_ID and OIDC_ISSUER)"
+    )
+# Both backends stay listed and decide per request (sso.py): the OpenID Connect one does
+# nothing while SSO is off, the password one refuses while OIDC_ONLY is on.
+AUTHENTICATION_BACKENDS = [
+    "core.sso.PasswordBackend" if _backend.endswith(".ModelBackend") else _backend
+    for _backend in AUTHENTICATION_BACKENDS
+] + ["core.sso.OIDCBackend"]
+
+# Two-factor sign-in with TOTP codes (django-otp). Anyone may enrol; people holding one of
+# OTP_REQUIRED_ROLES ("Legal,Admin") must enrol before using any page. API bearer tokens are
+# not affected. A single sign-on session counts as verified by the provider unless
+# OTP_AFTER_SSO=true.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("core.otp.TwoFactorMiddleware")
+OTP_REQUIRED_ROLES = [env_role("OTP_REQUIRED_ROLES", n) for n in env_list("OTP_REQUIRED_ROLES", "")]
+OTP_AFTER_SSO = env_bool("OTP_AFTER_SSO", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Steward")

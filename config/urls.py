@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import auth_views as sign_in_views
 from core import views as core_views
 
 api_docs = SpectacularSwaggerView.as_view(url_name="api-schema")
@@ -17,7 +18,8 @@ if not settings.API_DOCS_PUBLIC:
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sign_in_views.LoginView.as_view(), name="login"),
+    path("", include("core.auth_urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path(
