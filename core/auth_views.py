@@ -177,7 +177,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(_next_url(request))
         audit_record(actor=SYSTEM, target=request.user, action="user.two_factor_fail")
-        error = _("That code is not right (or was already used). Try the current one.")
+        error = _("That code is not right, was already used, or came too soon after a wrong one. Wait a moment and enter the current code.")
     return render(
         request,
         "registration/two_factor_verify.html",
