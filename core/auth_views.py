@@ -90,7 +90,7 @@ class LoginView(auth_views.LoginView):
 class OIDCStartView(OIDCAuthenticationRequestView):
     """Sends the browser to the provider (state, nonce and PKCE kept in the session)."""
 
-    get_settings = staticmethod(oidc_setting)  # type: ignore[assignment]
+    get_settings = staticmethod(oidc_setting)
 
     def __init__(self, **kwargs: Any) -> None:
         # The endpoints are read per request (in `get`), once SSO is known to be on.
@@ -111,7 +111,7 @@ class OIDCStartView(OIDCAuthenticationRequestView):
 class OIDCCallbackView(OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back: sign in, or explain why not."""
 
-    get_settings = staticmethod(oidc_setting)  # type: ignore[assignment]
+    get_settings = staticmethod(oidc_setting)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not sso_enabled():
@@ -121,7 +121,9 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         except requests.RequestException as exc:
             # Not the exception text: a token endpoint's error body is no business of the logs.
             status = getattr(getattr(exc, "response", None), "status_code", "")
-            logger.warning("Single sign-on token exchange failed: %s %s", type(exc).__name__, status)
+            logger.warning(
+                "Single sign-on token exchange failed: %s %s", type(exc).__name__, status
+            )
             return _provider_problem(request)
 
     def login_success(self) -> HttpResponse:
@@ -177,7 +179,10 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(_next_url(request))
         audit_record(actor=SYSTEM, target=request.user, action="user.two_factor_fail")
-        error = _("That code is not right, was already used, or came too soon after a wrong one. Wait a moment and enter the current code.")
+        error = _(
+            "That code is not right, was already used, or came too soon after a wrong one. "
+            "Wait a moment and enter the current code."
+        )
     return render(
         request,
         "registration/two_factor_verify.html",

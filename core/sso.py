@@ -162,7 +162,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
     Steward roles follow the provider's group claim at every sign-in, and someone whose groups
     give no role is refused (and loses any role they held)."""
 
-    get_settings = staticmethod(oidc_setting)  # type: ignore[assignment]
+    get_settings = staticmethod(oidc_setting)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Django builds a backend for every session request (`get_user`); reading the

@@ -92,7 +92,9 @@ def test_a_password_sign_in_must_be_followed_by_a_code(client, make_user):
     assert client.get("/governance/").status_code == 302
 
     # A wrong code costs a wait (doubling with each): the right one is refused until then.
-    assert client.post("/account/two-factor/verify/", {"code": totp_code(secret)}).status_code == 400
+    assert (
+        client.post("/account/two-factor/verify/", {"code": totp_code(secret)}).status_code == 400
+    )
     time.sleep(2.1)
     right = client.post(
         "/account/two-factor/verify/", {"code": totp_code(secret), "next": "/governance/"}

@@ -1,4 +1,4 @@
-"""The provider's endpoints: /o/ (authorize, token, userinfo, JWKS, discovery) and a sign-in page."""
+"""The provider's endpoints: /o/ (authorize, token, userinfo, JWKS, discovery) and sign-in."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
