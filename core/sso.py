@@ -117,7 +117,8 @@ def _free_username(claims: dict[str, Any]) -> str:
 @transaction.atomic
 def sso_user_sync(*, user: User | None, claims: dict[str, Any], roles: Iterable[Role]) -> User:
     """Create or update the Steward account of a provider account: email, name and exactly the
-    Steward roles the provider's groups give (other groups stay). Role changes are audited."""
+    Steward roles the provider's groups give (other groups stay; Admin is also staff and
+    superuser, as everywhere in Steward). Role changes are audited."""
     from core.services import audit_record, roles_ensure
 
     roles_ensure()
@@ -129,17 +130,21 @@ def sso_user_sync(*, user: User | None, claims: dict[str, Any], roles: Iterable[
     user.first_name = str(claims.get("given_name") or claims.get("name") or "")[:150]
     user.last_name = str(claims.get("family_name") or "")[:150]
     user.full_clean(exclude=["password"])
+    # As for accounts made with `add_user`: the Admin role is Django's staff and superuser.
+    was_admin = bool(user.pk and user.is_superuser)
+    user.is_staff = user.is_superuser = Role.ADMIN.value in wanted
     user.save()
     role_names = [role.value for role in Role]
     held = set(user.groups.filter(name__in=role_names).values_list("name", flat=True))
-    if held != wanted:
+    before = held | ({Role.ADMIN.value} if was_admin else set())
+    if held != wanted or before != wanted:
         user.groups.remove(*Group.objects.filter(name__in=held - wanted))
         user.groups.add(*Group.objects.filter(name__in=wanted - held))
         audit_record(
             actor=SYSTEM,
             target=user,
             action="user.roles_sync",
-            changes={"roles": [sorted(held), sorted(wanted)]},
+            changes={"roles": [sorted(before), sorted(wanted)]},
             note=f"from {settings.OIDC_PROVIDER_NAME}",
         )
     user._steward_roles = None  # type: ignore[attr-defined]  # the per-request role cache

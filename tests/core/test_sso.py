@@ -264,3 +264,35 @@ def test_a_refused_code_or_replayed_callback_signs_nobody_in_and_logs_no_secret(
     assert client.get("/oidc/callback/", {"code": "made-up", "state": state}).status_code == 400
     assert "token exchange failed" in caplog.text
     assert CLIENT_SECRET not in caplog.text
+
+
+def test_endpoints_can_be_given_without_discovery(client, idp, settings):
+    document = requests.get(f"{idp.issuer}/.well-known/openid-configuration", timeout=5).json()
+    settings.OIDC_ISSUER = ""
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = document["authorization_endpoint"]
+    settings.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
+    settings.OIDC_OP_USER_ENDPOINT = document["userinfo_endpoint"]
+    settings.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
+    assert sso_sign_in(client, "bob").status_code == 302
+    assert user_roles(User.objects.get(email="bob@example.org")) == {Role.PM}
+
+
+def test_a_provider_session_counts_as_two_factor_unless_configured(client, idp, settings):
+    settings.OTP_REQUIRED_ROLES = ["Legal"]
+    assert sso_sign_in(client, "alice").status_code == 302
+    assert client.get("/").status_code == 200
+    settings.OTP_AFTER_SSO = True
+    assert client.get("/")["Location"] == "/account/two-factor/?next=%2F"
+
+
+def test_the_admin_role_follows_the_provider_too(client, idp, settings):
+    settings.OIDC_ROLE_MAP = {**settings.OIDC_ROLE_MAP, "steward-admins": "Admin"}
+    idp.set_people({**PEOPLE, "bob": {**PEOPLE["bob"], "groups": ["steward-admins"]}})
+    assert sso_sign_in(client, "bob").status_code == 302
+    bob = User.objects.get(email="bob@example.org")
+    assert bob.is_superuser and bob.is_staff and user_roles(bob) == {Role.ADMIN}
+    client.logout()
+    idp.set_people(PEOPLE)  # back to steward-pm only
+    assert sso_sign_in(client, "bob").status_code == 302
+    bob = User.objects.get(email="bob@example.org")
+    assert not bob.is_superuser and not bob.is_staff and user_roles(bob) == {Role.PM}
