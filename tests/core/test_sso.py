@@ -81,9 +81,10 @@ def oidc_provider(tmp_path_factory):
         env=env, cwd=REPO, check=True,
     )  # fmt: skip
     port = _free_port()
+    log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"),
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     provider.issuer = f"http://127.0.0.1:{port}/o"
     deadline = time.monotonic() + 60
@@ -98,6 +99,7 @@ def oidc_provider(tmp_path_factory):
     yield provider
     server.terminate()
     server.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture
