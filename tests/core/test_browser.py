@@ -18,9 +18,18 @@ def test_login_navigate_every_entry_and_logout(page, live_server, login, make_us
         entries.nth(i).get_attribute("data-nav"): entries.nth(i).get_attribute("href")
         for i in range(entries.count())
     }
-    expected = {"home", "governance", "planner", "monitoring", "review", "notifications"}
+    expected = {
+        "home",
+        "governance",
+        "planner",
+        "monitoring",
+        "review",
+        "audit",
+        "tokens",
+        "notifications",
+    }
     if role == Role.ANNOTATOR:
-        expected = {"home", "review", "notifications"}
+        expected = {"home", "review", "tokens", "notifications"}
     assert set(labels) == expected
     for section, href in labels.items():
         page.click(f"nav a[data-nav={section}]")
