@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from planner import services
+from core.public import SYSTEM
+from governance.policies.public import demo_policy_id
+from governance.public import demo_training_mix_id
+from planner import reference_data, services
 from planner.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -21,8 +25,8 @@ from planner.seed import DEBUGGING_ORDER
 DEMO_PROJECT = "Support-ticket triage assistant"
 
 
-def load_demo(stdout) -> None:
-    services.builtins_ensure()
+def load_demo(stdout: Any) -> None:
+    reference_data.ensure()
     if Project.objects.filter(name=DEMO_PROJECT).exists():
         return
     owner = (
@@ -34,7 +38,8 @@ def load_demo(stdout) -> None:
     today = timezone.localdate()
     start = today - timedelta(days=4)
     project = services.project_create(
-        user=owner,
+        actor=SYSTEM,
+        owner=owner,
         name=DEMO_PROJECT,
         start_date=start,
         status=Project.Status.ACTIVE,
@@ -47,31 +52,33 @@ def load_demo(stdout) -> None:
             "Tickets contain customer personal data: an open-source model keeps it in-house; "
             "7B is enough for classification and short drafts."
         ),
+        # Governance's demo mix (still waiting on Legal) and its published demo policy.
+        training_mix=demo_training_mix_id(),
+        policy=demo_policy_id(),
     )
-    _link_governance(project, owner)
     roadmap = services.roadmap_instantiate(
         project=project,
         template=RoadmapTemplate.objects.get(slug="two-week-kickoff"),
         start_date=start,
-        user=owner,
+        actor=SYSTEM,
     )
     for task in roadmap.tasks.filter(key__in=["explore", "baseline"]):
-        services.roadmap_task_update(task=task, user=owner, status=RoadmapTask.Status.DONE)
+        services.roadmap_task_update(task=task, actor=SYSTEM, status=RoadmapTask.Status.DONE)
     services.roadmap_task_update(
-        task=roadmap.tasks.get(key="eval-pipeline"), user=owner, status=RoadmapTask.Status.DOING
+        task=roadmap.tasks.get(key="eval-pipeline"), actor=SYSTEM, status=RoadmapTask.Status.DOING
     )
     run = services.checklist_run_start(
-        project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), user=owner
+        project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), actor=SYSTEM
     )
     first = run.items.order_by("step", "order").first()
     services.checklist_item_resolve(
         item=first,
-        user=owner,
+        actor=SYSTEM,
         status=ChecklistItem.Status.FAIL,
         finding="14 of 100 sampled tickets carry the wrong queue label.",
     )
     services.cost_estimate_create(
-        user=owner,
+        actor=SYSTEM,
         kind="training",
         project=project,
         label="LoRA fine-tune, 2B tokens",
@@ -81,18 +88,3 @@ def load_demo(stdout) -> None:
         gpus=8,
     )
     stdout.write(f"planner: demo project “{project.name}” with a roadmap and a debugging run")
-
-
-def _link_governance(project: Project, owner: User) -> None:
-    """Link governance's demo mix (still waiting on Legal) and its published demo policy."""
-    from governance.demo import DEMO_MIX
-    from governance.policies.demo import DEMO_POLICY
-    from governance.policies.selectors import policy_list
-    from governance.selectors import training_mix_list
-
-    services.project_update(
-        project=project,
-        user=owner,
-        training_mix=training_mix_list().filter(name=DEMO_MIX).first(),
-        policy=policy_list().filter(name=DEMO_POLICY).first(),
-    )

@@ -7,6 +7,9 @@ import re
 import yaml
 from django import forms
 
+from core.public import Role, users_with_role
+from governance.policies.public import policy_choices
+from governance.public import training_mix_choices
 from planner.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -19,6 +22,14 @@ from planner.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"})
 CAMEL_CASE_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _training_mix_choices() -> list[tuple[int | str, str]]:
+    return [("", "---------"), *training_mix_choices()]
+
+
+def _policy_choices() -> list[tuple[int | str, str]]:
+    return [("", "---------"), *policy_choices()]
 
 
 class ProjectForm(forms.ModelForm):
@@ -34,8 +45,6 @@ class ProjectForm(forms.ModelForm):
             "model_approach",
             "model_size",
             "approach_rationale",
-            "training_mix",
-            "policy",
         ]
         widgets = {
             "start_date": DATE,
@@ -43,14 +52,22 @@ class ProjectForm(forms.ModelForm):
             "approach_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The governance links are ids picked from the other apps' public choices; the model's
+    # foreign keys stay out of Meta.fields so the form never loads another app's rows.
+    training_mix = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, choices=_training_mix_choices
+    )
+    policy = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, choices=_policy_choices
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The pickers read the other apps through their selectors.
-        from governance.policies.selectors import policy_list
-        from governance.selectors import training_mix_list
-
-        self.fields["training_mix"].queryset = training_mix_list()
-        self.fields["policy"].queryset = policy_list()
+        self.fields["training_mix"].help_text = Project._meta.get_field("training_mix").help_text
+        self.fields["policy"].help_text = Project._meta.get_field("policy").help_text
+        if self.instance.pk:
+            self.initial.setdefault("training_mix", self.instance.training_mix_id)
+            self.initial.setdefault("policy", self.instance.policy_id)
 
 
 def holiday_country_choices() -> list[tuple[str, str]]:
@@ -86,10 +103,8 @@ class TaskOwnerForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username")
 
     def __init__(self, *args, **kwargs):
-        from planner.selectors import task_owner_choices
-
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = task_owner_choices()
+        self.fields["owner"].queryset = users_with_role(Role.PM)
 
 
 class TaskMoveForm(forms.Form):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from core.roles import Role
+from core.public import Role, users_with_role
 from planner.gates import gate_blockers
 from planner.models import (
     ChecklistItem,
@@ -27,11 +27,7 @@ from planner.seed import DEBUGGING_ORDER
 
 def task_owner_choices() -> QuerySet[User]:
     """People who can own roadmap tasks: active PMs."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.PM.value)
-        .distinct()
-        .order_by("username")
-    )
+    return users_with_role(Role.PM)
 
 
 def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:

@@ -6,14 +6,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ApplicationError, ConflictError
-from core.roles import Role, user_has_role
-from core.services import audit_record, field_changes
+from core.public import (
+    Actor,
+    ApplicationError,
+    ConflictError,
+    InvalidInput,
+    Role,
+    actor_user,
+    audit_record,
+    field_changes,
+    user_has_role,
+)
+from governance.policies.public import policy_exists
+from governance.public import training_mix_exists
 from planner import costing, scheduling
 from planner.gates import gate_blockers
 from planner.models import (
@@ -28,6 +37,7 @@ from planner.models import (
     RoadmapTemplate,
     RoadmapTemplateTask,
 )
+from planner.permissions import ACCESS
 
 PROJECT_FIELDS = (
     "name",
@@ -45,20 +55,33 @@ PROJECT_FIELDS = (
 )
 
 
-def builtins_ensure() -> None:
-    """Install the source material's templates and price presets where missing."""
-    from django.apps import apps
-
-    from planner.seed import install_builtins
-
-    install_builtins(apps)
-
-
 # --- projects -----------------------------------------------------------------------------
 
 
+# The governance links are ids: the planner never loads another app's rows.
+LINKS = {"training_mix": "training_mix_id", "policy": "policy_id"}
+
+
 def _project_values(project: Project) -> dict[str, Any]:
-    return {name: getattr(project, name) for name in PROJECT_FIELDS if hasattr(Project, name)}
+    return {name: getattr(project, LINKS.get(name, name)) for name in PROJECT_FIELDS}
+
+
+def _project_assign(project: Project, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name not in PROJECT_FIELDS:
+            raise ApplicationError(f"{name} cannot be changed here.")
+        setattr(project, LINKS.get(name, name), value)
+    _links_check(project)
+
+
+def _links_check(project: Project) -> None:
+    errors: dict[str, list[str]] = {}
+    if project.training_mix_id is not None and not training_mix_exists(project.training_mix_id):
+        errors["training_mix"] = ["This training mix does not exist."]
+    if project.policy_id is not None and not policy_exists(project.policy_id):
+        errors["policy"] = ["This policy does not exist."]
+    if errors:
+        raise InvalidInput("Check the linked records.", fields=errors)
 
 
 def _owner_check(project: Project) -> None:
@@ -67,29 +90,29 @@ def _owner_check(project: Project) -> None:
 
 
 @transaction.atomic
-def project_create(*, user: User, name: str, start_date: date, **fields: Any) -> Project:
-    fields.setdefault("owner", user)
-    project = Project(name=name, start_date=start_date, **fields)
+def project_create(*, actor: Actor, name: str, start_date: date, **fields: Any) -> Project:
+    ACCESS.require(actor, "edit")
+    fields.setdefault("owner", actor_user(actor))
+    project = Project(name=name, start_date=start_date)
+    _project_assign(project, fields)
     project.full_clean()
     _owner_check(project)
     project.save()
-    audit_record(actor=user, target=project, action="project.create")
+    audit_record(actor=actor, target=project, action="project.create")
     return project
 
 
 @transaction.atomic
-def project_update(*, project: Project, user: User, **fields: Any) -> Project:
+def project_update(*, project: Project, actor: Actor, **fields: Any) -> Project:
+    ACCESS.require(actor, "edit")
     before = _project_values(project)
-    for name, value in fields.items():
-        if name not in PROJECT_FIELDS:
-            raise ApplicationError(f"{name} cannot be changed here.")
-        setattr(project, name, value)
+    _project_assign(project, fields)
     project.full_clean()
     _owner_check(project)
     project.save()
     changes = field_changes(before, _project_values(project))
     if changes:
-        audit_record(actor=user, target=project, action="project.update", changes=changes)
+        audit_record(actor=actor, target=project, action="project.update", changes=changes)
     return project
 
 
@@ -151,13 +174,16 @@ def template_task_specs(template: RoadmapTemplate) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def roadmap_template_create(
-    *, user: User, name: str, slug: str, description: str = "", tasks: list[dict[str, Any]]
+    *, actor: Actor, name: str, slug: str, description: str = "", tasks: list[dict[str, Any]]
 ) -> RoadmapTemplate:
-    template = RoadmapTemplate(name=name, slug=slug, description=description, created_by=user)
+    ACCESS.require(actor, "edit")
+    template = RoadmapTemplate(
+        name=name, slug=slug, description=description, created_by=actor_user(actor)
+    )
     template.full_clean()
     template.save()
     _template_tasks_write(template, tasks)
-    audit_record(actor=user, target=template, action="roadmap_template.create")
+    audit_record(actor=actor, target=template, action="roadmap_template.create")
     return template
 
 
@@ -165,10 +191,11 @@ def roadmap_template_create(
 def roadmap_template_update(
     *,
     template: RoadmapTemplate,
-    user: User,
+    actor: Actor,
     tasks: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> RoadmapTemplate:
+    ACCESS.require(actor, "edit")
     if template.builtin:
         raise ConflictError("Built-in templates are read-only: copy this one and edit the copy.")
     for name, value in fields.items():
@@ -179,13 +206,13 @@ def roadmap_template_update(
     template.save()
     if tasks is not None:
         _template_tasks_write(template, tasks)
-    audit_record(actor=user, target=template, action="roadmap_template.update")
+    audit_record(actor=actor, target=template, action="roadmap_template.update")
     return template
 
 
 @transaction.atomic
 def roadmap_template_copy(
-    *, template: RoadmapTemplate, user: User, name: str = "", slug: str = ""
+    *, template: RoadmapTemplate, actor: Actor, name: str = "", slug: str = ""
 ) -> RoadmapTemplate:
     name = name or f"{template.name} (copy)"
     if not slug:
@@ -194,7 +221,7 @@ def roadmap_template_copy(
         while RoadmapTemplate.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
     return roadmap_template_create(
-        user=user,
+        actor=actor,
         name=name,
         slug=slug,
         description=template.description,
@@ -203,10 +230,11 @@ def roadmap_template_copy(
 
 
 @transaction.atomic
-def roadmap_template_delete(*, template: RoadmapTemplate, user: User) -> None:
+def roadmap_template_delete(*, template: RoadmapTemplate, actor: Actor) -> None:
+    ACCESS.require(actor, "edit")
     if template.builtin:
         raise ConflictError("Built-in templates cannot be deleted.")
-    audit_record(actor=user, target=template, action="roadmap_template.delete")
+    audit_record(actor=actor, target=template, action="roadmap_template.delete")
     template.delete()
 
 
@@ -227,10 +255,11 @@ def roadmap_instantiate(
     project: Project,
     template: RoadmapTemplate,
     start_date: date,
-    user: User,
+    actor: Actor,
     holiday_country: str = "",
 ) -> Roadmap:
     """Schedule every template task on business days from `start_date` for the project."""
+    ACCESS.require(actor, "edit")
     if Roadmap.objects.filter(project=project).exists():
         raise ConflictError("This project already has a roadmap.")
     holiday_country = holiday_country.upper().strip()
@@ -240,7 +269,7 @@ def roadmap_instantiate(
         template_name=template.name,
         start_date=start_date,
         holiday_country=holiday_country,
-        created_by=user,
+        created_by=actor_user(actor),
     )
     try:
         calendar = roadmap_calendar(roadmap)
@@ -278,7 +307,7 @@ def roadmap_instantiate(
     for spec in specs:
         tasks[spec.pk].depends_on.set([tasks[dep.pk] for dep in spec.depends_on.all()])
     audit_record(
-        actor=user,
+        actor=actor,
         target=project,
         action="roadmap.instantiate",
         note=f"{template.name} from {start_date.isoformat()}",
@@ -341,9 +370,10 @@ def _apply_move(
 
 @transaction.atomic
 def roadmap_task_update(
-    *, task: RoadmapTask, user: User, **changes: Any
+    *, task: RoadmapTask, actor: Actor, **changes: Any
 ) -> tuple[RoadmapTask, list[RoadmapTask]]:
     """Change a task; moving or slipping it shifts its dependents. Returns (task, shifted)."""
+    ACCESS.require(actor, "edit")
     unknown = set(changes) - TASK_FIELDS
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -384,7 +414,7 @@ def roadmap_task_update(
     if changes_made:
         note = f"{len(shifted)} dependent task(s) shifted." if shifted else ""
         audit_record(
-            actor=user, target=task, action="roadmap_task.update", changes=changes_made, note=note
+            actor=actor, target=task, action="roadmap_task.update", changes=changes_made, note=note
         )
     return task, shifted
 
@@ -394,14 +424,14 @@ def _changed(before: dict[str, Any], task: RoadmapTask) -> set[str]:
 
 
 def roadmap_task_slip(
-    *, task: RoadmapTask, user: User, business_days: int
+    *, task: RoadmapTask, actor: Actor, business_days: int
 ) -> tuple[RoadmapTask, list[RoadmapTask]]:
     """The task runs late by `business_days`: its due date moves, dependents follow."""
     if business_days < 1:
         raise ApplicationError("A slip is at least one business day.")
     calendar = roadmap_calendar(task.roadmap)
     return roadmap_task_update(
-        task=task, user=user, due_on=calendar.add_business_days(task.due_on, business_days)
+        task=task, actor=actor, due_on=calendar.add_business_days(task.due_on, business_days)
     )
 
 
@@ -410,15 +440,16 @@ def roadmap_task_slip(
 
 @transaction.atomic
 def checklist_run_start(
-    *, project: Project, template: ChecklistTemplate, user: User, title: str = ""
+    *, project: Project, template: ChecklistTemplate, actor: Actor, title: str = ""
 ) -> ChecklistRun:
+    ACCESS.require(actor, "edit")
     run = ChecklistRun.objects.create(
         project=project,
         template=template,
         template_slug=template.slug,
         title=title or template.name,
         ordered=template.ordered,
-        created_by=user,
+        created_by=actor_user(actor),
     )
     items = [
         ChecklistItem(
@@ -433,7 +464,7 @@ def checklist_run_start(
         for order, item in enumerate(section.items.all())
     ]
     ChecklistItem.objects.bulk_create(items)
-    audit_record(actor=user, target=project, action="checklist.start", note=run.title)
+    audit_record(actor=actor, target=project, action="checklist.start", note=run.title)
     return run
 
 
@@ -441,13 +472,14 @@ def checklist_run_start(
 def checklist_item_resolve(
     *,
     item: ChecklistItem,
-    user: User,
+    actor: Actor,
     status: str,
     reason: str = "",
     finding: str = "",
     evidence_url: str = "",
 ) -> ChecklistItem:
     """Set an item to pass / fail / not applicable (with a reason), or reopen it."""
+    ACCESS.require(actor, "edit")
     item = ChecklistItem.objects.select_for_update().select_related("run").get(pk=item.pk)
     if status not in ChecklistItem.Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
@@ -471,11 +503,11 @@ def checklist_item_resolve(
     if status == ChecklistItem.Status.OPEN:
         item.resolved_by, item.resolved_at = None, None
     else:
-        item.resolved_by, item.resolved_at = user, timezone.now()
+        item.resolved_by, item.resolved_at = actor_user(actor), timezone.now()
     item.full_clean(exclude=["run"])
     item.save()
     audit_record(
-        actor=user,
+        actor=actor,
         target=item,
         action="checklist_item.resolve",
         changes=field_changes(
@@ -503,7 +535,7 @@ def _decimal_dict(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def cost_estimate_create(
     *,
-    user: User,
+    actor: Actor,
     kind: str,
     project: Project | None = None,
     label: str = "",
@@ -511,10 +543,16 @@ def cost_estimate_create(
     **inputs: Any,
 ) -> CostEstimate:
     """Compute and save an estimate; a preset supplies the GPU price when none is given."""
+    ACCESS.require(actor, "edit")
     if preset is not None and inputs.get("price_per_gpu_hour") is None:
         inputs["price_per_gpu_hour"] = preset.price_low
     estimate = CostEstimate(
-        project=project, kind=kind, label=label, preset=preset, created_by=user, **inputs
+        project=project,
+        kind=kind,
+        label=label,
+        preset=preset,
+        created_by=actor_user(actor),
+        **inputs,
     )
     try:
         if kind == CostEstimate.Kind.TRAINING:
@@ -559,8 +597,9 @@ def _require(inputs: dict[str, Any], names: list[str]) -> None:
 
 @transaction.atomic
 def price_preset_update(
-    *, preset: PricePreset, user: User, price_low: Decimal, price_high: Decimal, name: str = ""
+    *, preset: PricePreset, actor: Actor, price_low: Decimal, price_high: Decimal, name: str = ""
 ) -> PricePreset:
+    ACCESS.require(actor, "edit")
     if price_high < price_low:
         raise ValidationError({"price_high": "The high price cannot be below the low price."})
     before = {"price_low": preset.price_low, "price_high": preset.price_high}
@@ -570,7 +609,7 @@ def price_preset_update(
     preset.full_clean()
     preset.save()
     audit_record(
-        actor=user,
+        actor=actor,
         target=preset,
         action="price_preset.update",
         changes=field_changes(before, {"price_low": price_low, "price_high": price_high}),

@@ -11,9 +11,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.errors import ApplicationError
-from core.htmx import is_htmx_partial, render_page
-from core.selectors import audit_history
+from core.public import (
+    ApplicationError,
+    audit_history,
+    error_text,
+    form_apply_error,
+    is_htmx_partial,
+    render_page,
+)
 from planner import selectors, services
 from planner.advice import approach_advice
 from planner.forms import (
@@ -42,12 +47,6 @@ from planner.models import (
 from planner.permissions import ACCESS
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(getattr(exc, "message", exc))
-
-
 @ACCESS.required("view")
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -73,9 +72,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, initial={"start_date": None})
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(user=request.user, **form.cleaned_data)
+            project = services.project_create(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form_apply_error(form, exc)
         else:
             messages.success(request, f"Project “{project.name}” created.")
             return redirect("planner:project", pk=project.pk)
@@ -89,9 +88,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(project=project, user=request.user, **form.cleaned_data)
+            services.project_update(project=project, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form_apply_error(form, exc)
         else:
             messages.success(request, "Project saved.")
             return redirect("planner:project", pk=project.pk)
@@ -136,9 +135,9 @@ def roadmap_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoadmapInstantiateForm(request.POST)
     if form.is_valid():
         try:
-            services.roadmap_instantiate(project=project, user=request.user, **form.cleaned_data)
+            services.roadmap_instantiate(project=project, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Roadmap scheduled.")
     else:
@@ -167,9 +166,9 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _roadmap_fragment(request, task, "Unknown status.")
     try:
-        services.roadmap_task_update(task=task, user=request.user, **form.cleaned_data)
+        services.roadmap_task_update(task=task, actor=request.user, **form.cleaned_data)
     except (ApplicationError, ValidationError) as exc:
-        return _roadmap_fragment(request, task, _error_text(exc))
+        return _roadmap_fragment(request, task, error_text(exc))
     return _roadmap_fragment(request, task)
 
 
@@ -180,7 +179,7 @@ def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskOwnerForm(request.POST)
     if not form.is_valid():
         return _roadmap_fragment(request, task, "Choose a PM as the owner.")
-    services.roadmap_task_update(task=task, user=request.user, owner=form.cleaned_data["owner"])
+    services.roadmap_task_update(task=task, actor=request.user, owner=form.cleaned_data["owner"])
     return _roadmap_fragment(request, task)
 
 
@@ -193,9 +192,9 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _roadmap_fragment(request, task, "Give a valid date.")
     changes = {name: value for name, value in form.cleaned_data.items() if value}
     try:
-        _, shifted = services.roadmap_task_update(task=task, user=request.user, **changes)
+        _, shifted = services.roadmap_task_update(task=task, actor=request.user, **changes)
     except (ApplicationError, ValidationError) as exc:
-        return _roadmap_fragment(request, task, _error_text(exc))
+        return _roadmap_fragment(request, task, error_text(exc))
     if shifted and not is_htmx_partial(request):
         messages.success(request, f"{len(shifted)} dependent task(s) moved with it.")
     return _roadmap_fragment(request, task)
@@ -237,7 +236,7 @@ def checklist_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a checklist.")
         return redirect("planner:project", pk=project.pk)
     run = services.checklist_run_start(
-        project=project, template=form.cleaned_data["template"], user=request.user
+        project=project, template=form.cleaned_data["template"], actor=request.user
     )
     return redirect("planner:checklist", pk=run.pk)
 
@@ -273,9 +272,9 @@ def checklist_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            services.checklist_item_resolve(item=item, user=request.user, **form.cleaned_data)
+            services.checklist_item_resolve(item=item, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            error = _error_text(exc)
+            error = error_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if not is_htmx_partial(request):
@@ -306,9 +305,9 @@ def estimate_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if form.is_valid():
         inputs = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            services.cost_estimate_create(user=request.user, kind=kind, project=project, **inputs)
+            services.cost_estimate_create(actor=request.user, kind=kind, project=project, **inputs)
         except (ApplicationError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Estimate saved.")
     else:
@@ -348,10 +347,10 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.roadmap_template_update(
-                    template=template, user=request.user, **form.cleaned_data
+                    template=template, actor=request.user, **form.cleaned_data
                 )
             except (ApplicationError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form_apply_error(form, exc)
             else:
                 messages.success(request, "Template saved.")
                 return redirect("planner:template", pk=template.pk)
@@ -383,9 +382,9 @@ def template_create(request: HttpRequest) -> HttpResponse:
     form = TemplateCreateForm(request.POST or None, initial={"tasks": NEW_TEMPLATE_EXAMPLE})
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.roadmap_template_create(user=request.user, **form.cleaned_data)
+            template = services.roadmap_template_create(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form_apply_error(form, exc)
         else:
             messages.success(request, f"Template “{template.name}” created.")
             return redirect("planner:template", pk=template.pk)
@@ -396,7 +395,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(RoadmapTemplate, pk=pk)
-    copy = services.roadmap_template_copy(template=template, user=request.user)
+    copy = services.roadmap_template_copy(template=template, actor=request.user)
     messages.success(request, f"Copied to “{copy.name}”: edit it below.")
     return redirect("planner:template", pk=copy.pk)
 
@@ -408,9 +407,9 @@ def preset_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = PricePresetForm(request.POST, instance=PricePreset.objects.get(pk=pk))
     if form.is_valid():
         try:
-            services.price_preset_update(preset=preset, user=request.user, **form.cleaned_data)
+            services.price_preset_update(preset=preset, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"{preset.name}: price saved.")
     else:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from core.public import Role, users_with_role
+from governance.policies.public import policy_exists
+from governance.public import training_mix_exists
 from planner.advice import approach_advice
 from planner.gates import gate_blockers
 from planner.models import (
@@ -39,9 +45,40 @@ PROJECT_FIELDS = [
 ]
 
 
+class LinkedIdField(serializers.IntegerField):
+    """The id of another app's record, checked through that app's public surface: reads and
+    writes like a nullable primary-key field without loading the other app's rows."""
+
+    default_error_messages = {
+        "does_not_exist": 'Invalid pk "{pk_value}" - object does not exist.',
+    }
+
+    def __init__(self, *, exists: Callable[[int], bool], **kwargs: Any) -> None:
+        self.exists = exists
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        value = super().to_internal_value(data)
+        if not self.exists(value):
+            self.fail("does_not_exist", pk_value=value)
+        return value
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False
+    )
+    training_mix = LinkedIdField(
+        source="training_mix_id",
+        exists=training_mix_exists,
+        help_text=Project._meta.get_field("training_mix").help_text,
+    )
+    policy = LinkedIdField(
+        source="policy_id",
+        exists=policy_exists,
+        help_text=Project._meta.get_field("policy").help_text,
     )
     advice = serializers.SerializerMethodField()
 
@@ -50,14 +87,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = PROJECT_FIELDS
         read_only_fields = ["id", "created_at", "advice"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Pick the linked mix and policy through the other apps' selectors.
-        from governance.policies.selectors import policy_list
-        from governance.selectors import training_mix_list
-
-        self.fields["training_mix"].queryset = training_mix_list()
-        self.fields["policy"].queryset = policy_list()
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The services name the links as the API does.
+        for name in ("training_mix", "policy"):
+            if f"{name}_id" in attrs:
+                attrs[name] = attrs.pop(f"{name}_id")
+        return attrs
 
     def get_advice(self, project: Project) -> str:
         return approach_advice(
@@ -138,9 +173,7 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from planner.selectors import task_owner_choices
-
-        self.fields["owner"].queryset = task_owner_choices()
+        self.fields["owner"].queryset = users_with_role(Role.PM)
 
     def get_blockers(self, task: RoadmapTask) -> list[str]:
         if not task.gate or task.status == RoadmapTask.Status.DONE:

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import NotFoundError
+from core.public import NotFoundError
 from planner import selectors, services
 from planner.api.serializers import (
     ChecklistItemSerializer,
@@ -64,12 +64,12 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.project_create(
-            user=self.request.user, **serializer.validated_data
+            actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.project_update(
-            project=serializer.instance, user=self.request.user, **serializer.validated_data
+            project=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
     @extend_schema(
@@ -94,7 +94,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
                 template=template,
                 start_date=data.validated_data["start_date"],
                 holiday_country=data.validated_data["holiday_country"],
-                user=request.user,
+                actor=request.user,
             )
             body = RoadmapSerializer(
                 selectors.roadmap_overview(roadmap), context={"request": request}
@@ -132,20 +132,20 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.roadmap_template_create(
-            user=self.request.user, tasks=_task_specs(data.pop("tasks")), **data
+            actor=self.request.user, tasks=_task_specs(data.pop("tasks")), **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.roadmap_template_update(
             template=serializer.instance,
-            user=self.request.user,
+            actor=self.request.user,
             tasks=_task_specs(data.pop("tasks", None)),
             **data,
         )
 
     def perform_destroy(self, instance):
-        services.roadmap_template_delete(template=instance, user=self.request.user)
+        services.roadmap_template_delete(template=instance, actor=self.request.user)
 
     @extend_schema(
         request=RoadmapTemplateCopySerializer, responses={201: RoadmapTemplateSerializer}
@@ -155,7 +155,7 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
         data = RoadmapTemplateCopySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         copy = services.roadmap_template_copy(
-            template=self.get_object(), user=request.user, **data.validated_data
+            template=self.get_object(), actor=request.user, **data.validated_data
         )
         return Response(RoadmapTemplateSerializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -197,7 +197,7 @@ class RoadmapTaskViewSet(
         data = RoadmapTaskSerializer(task, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         task, shifted = services.roadmap_task_update(
-            task=task, user=request.user, **data.validated_data
+            task=task, actor=request.user, **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -208,7 +208,7 @@ class RoadmapTaskViewSet(
         data = RoadmapTaskSlipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task, shifted = services.roadmap_task_slip(
-            task=self.get_object(), user=request.user, **data.validated_data
+            task=self.get_object(), actor=request.user, **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -249,7 +249,7 @@ class ChecklistRunViewSet(
             project=data.validated_data["project"],
             template=template,
             title=data.validated_data["title"],
-            user=request.user,
+            actor=request.user,
         )
         return Response(ChecklistRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -291,7 +291,7 @@ class ChecklistItemViewSet(
             "evidence_url": item.evidence_url,
         }
         values.update(data.validated_data)
-        item = services.checklist_item_resolve(item=item, user=request.user, **values)
+        item = services.checklist_item_resolve(item=item, actor=request.user, **values)
         return Response(ChecklistItemSerializer(item).data)
 
 
@@ -311,7 +311,7 @@ class PricePresetViewSet(
         data = serializer.validated_data
         serializer.instance = services.price_preset_update(
             preset=preset,
-            user=self.request.user,
+            actor=self.request.user,
             price_low=data.get("price_low", preset.price_low),
             price_high=data.get("price_high", preset.price_high),
             name=data.get("name", ""),
@@ -336,5 +336,5 @@ class CostEstimateViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = services.cost_estimate_create(
-            user=self.request.user, **serializer.validated_data
+            actor=self.request.user, **serializer.validated_data
         )

@@ -22,7 +22,7 @@ def with_roadmap(owner, start=date(2026, 11, 30)):
         project=project,
         template=RoadmapTemplate.objects.get(slug="two-week-kickoff"),
         start_date=start,
-        user=owner,
+        actor=owner,
     )
     return project, roadmap
 
@@ -130,7 +130,7 @@ def test_ics_download_and_subscription(client_as, pm, client):
 def test_checklist_page_enforces_order_and_exports(client_as, pm):
     project = ProjectFactory(owner=pm)
     run = checklist_run_start(
-        project=project, template=ChecklistTemplate.objects.get(slug="debugging-order"), user=pm
+        project=project, template=ChecklistTemplate.objects.get(slug="debugging-order"), actor=pm
     )
     client = client_as(pm)
     later = run.items.filter(step=1).first()
