@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.public import SYSTEM
 from governance.policies.public import demo_policy_id
 from governance.public import demo_training_mix_id
-from planner import reference_data, services
+from planner import reference_data
 from planner.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -21,6 +21,7 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.seed import DEBUGGING_ORDER
+from planner.services import checklists, costs, projects, roadmaps
 
 DEMO_PROJECT = "Support-ticket triage assistant"
 
@@ -37,7 +38,7 @@ def load_demo(stdout: Any) -> None:
         return
     today = timezone.localdate()
     start = today - timedelta(days=4)
-    project = services.project_create(
+    project = projects.project_create(
         actor=SYSTEM,
         owner=owner,
         name=DEMO_PROJECT,
@@ -56,28 +57,28 @@ def load_demo(stdout: Any) -> None:
         training_mix=demo_training_mix_id(),
         policy=demo_policy_id(),
     )
-    roadmap = services.roadmap_instantiate(
+    roadmap = roadmaps.roadmap_instantiate(
         project=project,
         template=RoadmapTemplate.objects.get(slug="two-week-kickoff"),
         start_date=start,
         actor=SYSTEM,
     )
     for task in roadmap.tasks.filter(key__in=["explore", "baseline"]):
-        services.roadmap_task_update(task=task, actor=SYSTEM, status=RoadmapTask.Status.DONE)
-    services.roadmap_task_update(
+        roadmaps.roadmap_task_update(task=task, actor=SYSTEM, status=RoadmapTask.Status.DONE)
+    roadmaps.roadmap_task_update(
         task=roadmap.tasks.get(key="eval-pipeline"), actor=SYSTEM, status=RoadmapTask.Status.DOING
     )
-    run = services.checklist_run_start(
+    run = checklists.checklist_run_start(
         project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), actor=SYSTEM
     )
     first = run.items.order_by("step", "order").first()
-    services.checklist_item_resolve(
+    checklists.checklist_item_resolve(
         item=first,
         actor=SYSTEM,
         status=ChecklistItem.Status.FAIL,
         finding="14 of 100 sampled tickets carry the wrong queue label.",
     )
-    services.cost_estimate_create(
+    costs.cost_estimate_create(
         actor=SYSTEM,
         kind="training",
         project=project,

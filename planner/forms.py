@@ -19,6 +19,7 @@ from planner.models import (
     RoadmapTask,
     RoadmapTemplate,
 )
+from planner.services.projects import LINK_FIELDS, PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 CAMEL_CASE_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -35,17 +36,9 @@ def _policy_choices() -> list[tuple[int | str, str]]:
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "start_date",
-            "status",
-            "use_case",
-            "data_sensitivity",
-            "deployment",
-            "model_approach",
-            "model_size",
-            "approach_rationale",
-        ]
+        # The services' one field list, less the owner (the acting PM) and the links,
+        # which are the id pickers declared below.
+        fields = [f for f in PROJECT_FIELDS if f != "owner" and f not in LINK_FIELDS]
         widgets = {
             "start_date": DATE,
             "use_case": forms.Textarea(attrs={"rows": 3}),
@@ -68,6 +61,11 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("training_mix", self.instance.training_mix_id)
             self.initial.setdefault("policy", self.instance.policy_id)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Name uniqueness lives in the database constraint alone: the service turns its
+        # violation into this form's `name` error, so the form does not query for it first.
+        return {*super()._get_validation_exclusions(), "name"}
 
 
 def holiday_country_choices() -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from core.public import (
     is_htmx_partial,
     render_page,
 )
-from planner import selectors, services
+from planner import selectors
 from planner.advice import approach_advice
 from planner.forms import (
     ChecklistItemForm,
@@ -45,6 +45,7 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.permissions import ACCESS
+from planner.services import checklists, costs, projects, roadmaps
 
 
 @ACCESS.required("view")
@@ -72,7 +73,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, initial={"start_date": None})
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
+            project = projects.project_create(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             form_apply_error(form, exc)
         else:
@@ -88,7 +89,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(project=project, actor=request.user, **form.cleaned_data)
+            projects.project_update(project=project, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             form_apply_error(form, exc)
         else:
@@ -135,7 +136,7 @@ def roadmap_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoadmapInstantiateForm(request.POST)
     if form.is_valid():
         try:
-            services.roadmap_instantiate(project=project, actor=request.user, **form.cleaned_data)
+            roadmaps.roadmap_instantiate(project=project, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             messages.error(request, error_text(exc))
         else:
@@ -166,7 +167,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _roadmap_fragment(request, task, "Unknown status.")
     try:
-        services.roadmap_task_update(task=task, actor=request.user, **form.cleaned_data)
+        roadmaps.roadmap_task_update(task=task, actor=request.user, **form.cleaned_data)
     except (ApplicationError, ValidationError) as exc:
         return _roadmap_fragment(request, task, error_text(exc))
     return _roadmap_fragment(request, task)
@@ -179,7 +180,7 @@ def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskOwnerForm(request.POST)
     if not form.is_valid():
         return _roadmap_fragment(request, task, "Choose a PM as the owner.")
-    services.roadmap_task_update(task=task, actor=request.user, owner=form.cleaned_data["owner"])
+    roadmaps.roadmap_task_update(task=task, actor=request.user, owner=form.cleaned_data["owner"])
     return _roadmap_fragment(request, task)
 
 
@@ -192,7 +193,7 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _roadmap_fragment(request, task, "Give a valid date.")
     changes = {name: value for name, value in form.cleaned_data.items() if value}
     try:
-        _, shifted = services.roadmap_task_update(task=task, actor=request.user, **changes)
+        _, shifted = roadmaps.roadmap_task_update(task=task, actor=request.user, **changes)
     except (ApplicationError, ValidationError) as exc:
         return _roadmap_fragment(request, task, error_text(exc))
     if shifted and not is_htmx_partial(request):
@@ -235,7 +236,7 @@ def checklist_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a checklist.")
         return redirect("planner:project", pk=project.pk)
-    run = services.checklist_run_start(
+    run = checklists.checklist_run_start(
         project=project, template=form.cleaned_data["template"], actor=request.user
     )
     return redirect("planner:checklist", pk=run.pk)
@@ -272,7 +273,7 @@ def checklist_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            services.checklist_item_resolve(item=item, actor=request.user, **form.cleaned_data)
+            checklists.checklist_item_resolve(item=item, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             error = error_text(exc)
     else:
@@ -305,7 +306,7 @@ def estimate_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if form.is_valid():
         inputs = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            services.cost_estimate_create(actor=request.user, kind=kind, project=project, **inputs)
+            costs.cost_estimate_create(actor=request.user, kind=kind, project=project, **inputs)
         except (ApplicationError, ValidationError) as exc:
             messages.error(request, error_text(exc))
         else:
@@ -335,7 +336,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(RoadmapTemplate, pk=pk)
     form = None
     if not template.builtin and ACCESS.allows(request.user, "edit"):
-        specs = services.template_task_specs(template)
+        specs = roadmaps.template_task_specs(template)
         form = TemplateEditForm(
             request.POST or None,
             initial={
@@ -346,7 +347,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.roadmap_template_update(
+                roadmaps.roadmap_template_update(
                     template=template, actor=request.user, **form.cleaned_data
                 )
             except (ApplicationError, ValidationError) as exc:
@@ -382,7 +383,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
     form = TemplateCreateForm(request.POST or None, initial={"tasks": NEW_TEMPLATE_EXAMPLE})
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.roadmap_template_create(actor=request.user, **form.cleaned_data)
+            template = roadmaps.roadmap_template_create(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             form_apply_error(form, exc)
         else:
@@ -395,7 +396,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(RoadmapTemplate, pk=pk)
-    copy = services.roadmap_template_copy(template=template, actor=request.user)
+    copy = roadmaps.roadmap_template_copy(template=template, actor=request.user)
     messages.success(request, f"Copied to “{copy.name}”: edit it below.")
     return redirect("planner:template", pk=copy.pk)
 
@@ -407,7 +408,7 @@ def preset_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = PricePresetForm(request.POST, instance=PricePreset.objects.get(pk=pk))
     if form.is_valid():
         try:
-            services.price_preset_update(preset=preset, actor=request.user, **form.cleaned_data)
+            costs.price_preset_update(preset=preset, actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
             messages.error(request, error_text(exc))
         else:

@@ -25,24 +25,7 @@ from planner.models import (
     RoadmapTemplate,
     RoadmapTemplateTask,
 )
-
-PROJECT_FIELDS = [
-    "id",
-    "name",
-    "owner",
-    "start_date",
-    "status",
-    "use_case",
-    "data_sensitivity",
-    "deployment",
-    "model_approach",
-    "model_size",
-    "approach_rationale",
-    "training_mix",
-    "policy",
-    "advice",
-    "created_at",
-]
+from planner.services.projects import PROJECT_FIELDS
 
 
 class LinkedIdField(serializers.IntegerField):
@@ -84,7 +67,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields = ["id", *PROJECT_FIELDS, "advice", "created_at"]
         read_only_fields = ["id", "created_at", "advice"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.public import NotFoundError
-from planner import selectors, services
+from planner import selectors
 from planner.api.serializers import (
     ChecklistItemSerializer,
     ChecklistRunCreateSerializer,
@@ -46,6 +46,7 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.permissions import ACCESS
+from planner.services import checklists, costs, projects, roadmaps
 
 PERMISSIONS = [ACCESS.permission(read="view", write="edit")]
 
@@ -63,12 +64,12 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Project.objects.select_related("owner")
 
     def perform_create(self, serializer):
-        serializer.instance = services.project_create(
+        serializer.instance = projects.project_create(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.project_update(
+        serializer.instance = projects.project_update(
             project=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
@@ -89,7 +90,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
             template = selectors.roadmap_template_get(data.validated_data["template"])
             if template is None:
                 raise NotFoundError(f"No roadmap template “{data.validated_data['template']}”.")
-            roadmap = services.roadmap_instantiate(
+            roadmap = roadmaps.roadmap_instantiate(
                 project=project,
                 template=template,
                 start_date=data.validated_data["start_date"],
@@ -131,13 +132,13 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.roadmap_template_create(
+        serializer.instance = roadmaps.roadmap_template_create(
             actor=self.request.user, tasks=_task_specs(data.pop("tasks")), **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.roadmap_template_update(
+        serializer.instance = roadmaps.roadmap_template_update(
             template=serializer.instance,
             actor=self.request.user,
             tasks=_task_specs(data.pop("tasks", None)),
@@ -145,7 +146,7 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        services.roadmap_template_delete(template=instance, actor=self.request.user)
+        roadmaps.roadmap_template_delete(template=instance, actor=self.request.user)
 
     @extend_schema(
         request=RoadmapTemplateCopySerializer, responses={201: RoadmapTemplateSerializer}
@@ -154,7 +155,7 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
     def copy(self, request: Request, pk=None) -> Response:
         data = RoadmapTemplateCopySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        copy = services.roadmap_template_copy(
+        copy = roadmaps.roadmap_template_copy(
             template=self.get_object(), actor=request.user, **data.validated_data
         )
         return Response(RoadmapTemplateSerializer(copy).data, status=status.HTTP_201_CREATED)
@@ -196,7 +197,7 @@ class RoadmapTaskViewSet(
         task = self.get_object()
         data = RoadmapTaskSerializer(task, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        task, shifted = services.roadmap_task_update(
+        task, shifted = roadmaps.roadmap_task_update(
             task=task, actor=request.user, **data.validated_data
         )
         return self._change_response(task, shifted)
@@ -207,7 +208,7 @@ class RoadmapTaskViewSet(
         """The task runs late by some business days; its dependents follow."""
         data = RoadmapTaskSlipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task, shifted = services.roadmap_task_slip(
+        task, shifted = roadmaps.roadmap_task_slip(
             task=self.get_object(), actor=request.user, **data.validated_data
         )
         return self._change_response(task, shifted)
@@ -245,7 +246,7 @@ class ChecklistRunViewSet(
         template = selectors.checklist_template_get(data.validated_data["template"])
         if template is None:
             raise NotFoundError(f"No checklist template “{data.validated_data['template']}”.")
-        run = services.checklist_run_start(
+        run = checklists.checklist_run_start(
             project=data.validated_data["project"],
             template=template,
             title=data.validated_data["title"],
@@ -291,7 +292,7 @@ class ChecklistItemViewSet(
             "evidence_url": item.evidence_url,
         }
         values.update(data.validated_data)
-        item = services.checklist_item_resolve(item=item, actor=request.user, **values)
+        item = checklists.checklist_item_resolve(item=item, actor=request.user, **values)
         return Response(ChecklistItemSerializer(item).data)
 
 
@@ -309,7 +310,7 @@ class PricePresetViewSet(
     def perform_update(self, serializer):
         preset = serializer.instance
         data = serializer.validated_data
-        serializer.instance = services.price_preset_update(
+        serializer.instance = costs.price_preset_update(
             preset=preset,
             actor=self.request.user,
             price_low=data.get("price_low", preset.price_low),
@@ -335,6 +336,6 @@ class CostEstimateViewSet(
         return CostEstimate.objects.select_related("preset")
 
     def perform_create(self, serializer):
-        serializer.instance = services.cost_estimate_create(
+        serializer.instance = costs.cost_estimate_create(
             actor=self.request.user, **serializer.validated_data
         )

@@ -6,7 +6,7 @@ from governance import services as governance
 from governance.policies import services as policies
 from planner.gates import NO_MIX, NO_POLICY, gate_blockers
 from planner.models import Gate
-from planner.services import project_update
+from planner.services.projects import project_update
 from tests.planner.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_gate_opens_when_legal_approves_the_mix_and_publishes_the_policy(api, pm
     dataset, mix = draft_mix(pm)
     policy = policies.policy_create(actor=legal, name="Support bot", categories=CATEGORIES)
     project = ProjectFactory(owner=pm)
-    project_update(project=project, actor=pm, training_mix=mix, policy=policy)
+    project_update(project=project, actor=pm, training_mix=mix.pk, policy=policy.pk)
     fine_tune = instantiate(api(pm), project)["first-fine-tune"]
     url = f"/api/v1/roadmap-tasks/{fine_tune['id']}/"
 
@@ -82,7 +82,7 @@ def test_gate_closes_again_when_the_policy_is_retired_or_the_mix_changes(api, pm
     for verb in ("submit", "approve", "publish"):
         policies.policy_transition(actor=legal, policy=policy, verb=verb)
     project = ProjectFactory(owner=pm)
-    project_update(project=project, actor=pm, training_mix=mix, policy=policy)
+    project_update(project=project, actor=pm, training_mix=mix.pk, policy=policy.pk)
     assert gate_blockers(project, Gate.FINE_TUNE) == []
 
     policies.policy_transition(actor=legal, policy=policy, verb="retire")
@@ -92,7 +92,7 @@ def test_gate_closes_again_when_the_policy_is_retired_or_the_mix_changes(api, pm
 
     # The PM can now link a different published policy: Llama Guard's seeded default.
     default = policies.policy_default_ensure()
-    project_update(project=project, actor=pm, policy=default)
+    project_update(project=project, actor=pm, policy=default.pk)
     assert gate_blockers(project, Gate.FINE_TUNE) == []
 
     # Changing the approved mix's datasets sends it back to Legal: the gate closes.
@@ -111,7 +111,7 @@ def test_gate_closes_again_when_the_policy_is_retired_or_the_mix_changes(api, pm
 def test_the_project_page_and_dashboard_show_the_gate_to_legal(client_as, pm, legal):
     _, mix = draft_mix(pm, name="Page mix")
     project = ProjectFactory(owner=pm, name="Gated project")
-    project_update(project=project, actor=pm, training_mix=mix)
+    project_update(project=project, actor=pm, training_mix=mix.pk)
     client = client_as(pm)
     client.post(
         f"/planner/projects/{project.pk}/roadmap/",

@@ -10,7 +10,8 @@ from core.dashboard import dashboard_cards
 from core.roles import Role
 from planner.demo import DEMO_PROJECT, load_demo
 from planner.models import ChecklistItem, ChecklistTemplate, Project, RoadmapTask, RoadmapTemplate
-from planner.services import checklist_run_start, roadmap_instantiate
+from planner.services.checklists import checklist_run_start
+from planner.services.roadmaps import roadmap_instantiate
 from tests.planner.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

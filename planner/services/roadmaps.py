@@ -1,36 +1,29 @@
-"""Writes for the planner: projects, roadmaps and their tasks, checklist runs, cost estimates."""
+"""Writes for roadmaps: templates, instantiating one for a project, and changing its tasks."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.public import (
     Actor,
     ApplicationError,
     ConflictError,
     InvalidInput,
-    Role,
     actor_user,
     audit_record,
     field_changes,
-    user_has_role,
 )
-from governance.policies.public import policy_exists
-from governance.public import training_mix_exists
-from planner import costing, scheduling
+from planner import scheduling
 from planner.gates import gate_blockers
 from planner.models import (
-    ChecklistItem,
-    ChecklistRun,
-    ChecklistTemplate,
-    CostEstimate,
-    PricePreset,
+    TEMPLATE_NAME_UNIQUE,
     Project,
     Roadmap,
     RoadmapTask,
@@ -38,83 +31,6 @@ from planner.models import (
     RoadmapTemplateTask,
 )
 from planner.permissions import ACCESS
-
-PROJECT_FIELDS = (
-    "name",
-    "owner",
-    "start_date",
-    "status",
-    "use_case",
-    "data_sensitivity",
-    "deployment",
-    "model_approach",
-    "model_size",
-    "approach_rationale",
-    "training_mix",
-    "policy",
-)
-
-
-# --- projects -----------------------------------------------------------------------------
-
-
-# The governance links are ids: the planner never loads another app's rows.
-LINKS = {"training_mix": "training_mix_id", "policy": "policy_id"}
-
-
-def _project_values(project: Project) -> dict[str, Any]:
-    return {name: getattr(project, LINKS.get(name, name)) for name in PROJECT_FIELDS}
-
-
-def _project_assign(project: Project, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name not in PROJECT_FIELDS:
-            raise ApplicationError(f"{name} cannot be changed here.")
-        setattr(project, LINKS.get(name, name), value)
-    _links_check(project)
-
-
-def _links_check(project: Project) -> None:
-    errors: dict[str, list[str]] = {}
-    if project.training_mix_id is not None and not training_mix_exists(project.training_mix_id):
-        errors["training_mix"] = ["This training mix does not exist."]
-    if project.policy_id is not None and not policy_exists(project.policy_id):
-        errors["policy"] = ["This policy does not exist."]
-    if errors:
-        raise InvalidInput("Check the linked records.", fields=errors)
-
-
-def _owner_check(project: Project) -> None:
-    if project.owner_id and not user_has_role(project.owner, Role.PM):
-        raise ValidationError({"owner": "The owner of a project must be a PM."})
-
-
-@transaction.atomic
-def project_create(*, actor: Actor, name: str, start_date: date, **fields: Any) -> Project:
-    ACCESS.require(actor, "edit")
-    fields.setdefault("owner", actor_user(actor))
-    project = Project(name=name, start_date=start_date)
-    _project_assign(project, fields)
-    project.full_clean()
-    _owner_check(project)
-    project.save()
-    audit_record(actor=actor, target=project, action="project.create")
-    return project
-
-
-@transaction.atomic
-def project_update(*, project: Project, actor: Actor, **fields: Any) -> Project:
-    ACCESS.require(actor, "edit")
-    before = _project_values(project)
-    _project_assign(project, fields)
-    project.full_clean()
-    _owner_check(project)
-    project.save()
-    changes = field_changes(before, _project_values(project))
-    if changes:
-        audit_record(actor=actor, target=project, action="project.update", changes=changes)
-    return project
-
 
 # --- roadmap templates --------------------------------------------------------------------
 
@@ -172,6 +88,19 @@ def template_task_specs(template: RoadmapTemplate) -> list[dict[str, Any]]:
     ]
 
 
+def _template_save(template: RoadmapTemplate) -> None:
+    # The database holds the case-insensitive uniqueness rule; the savepoint keeps the outer
+    # transaction usable when it refuses.
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError as exc:
+        if TEMPLATE_NAME_UNIQUE in str(exc):
+            message = _("A roadmap template with this name already exists.")
+            raise InvalidInput(message, fields={"name": [message]}) from None
+        raise
+
+
 @transaction.atomic
 def roadmap_template_create(
     *, actor: Actor, name: str, slug: str, description: str = "", tasks: list[dict[str, Any]]
@@ -180,8 +109,8 @@ def roadmap_template_create(
     template = RoadmapTemplate(
         name=name, slug=slug, description=description, created_by=actor_user(actor)
     )
-    template.full_clean()
-    template.save()
+    template.full_clean(validate_constraints=False)
+    _template_save(template)
     _template_tasks_write(template, tasks)
     audit_record(actor=actor, target=template, action="roadmap_template.create")
     return template
@@ -202,8 +131,8 @@ def roadmap_template_update(
         if name not in {"name", "slug", "description"}:
             raise ApplicationError(f"{name} cannot be changed here.")
         setattr(template, name, value)
-    template.full_clean()
-    template.save()
+    template.full_clean(validate_constraints=False)
+    _template_save(template)
     if tasks is not None:
         _template_tasks_write(template, tasks)
     audit_record(actor=actor, target=template, action="roadmap_template.update")
@@ -214,7 +143,11 @@ def roadmap_template_update(
 def roadmap_template_copy(
     *, template: RoadmapTemplate, actor: Actor, name: str = "", slug: str = ""
 ) -> RoadmapTemplate:
-    name = name or f"{template.name} (copy)"
+    if not name:
+        base_name = _("%(name)s (copy)") % {"name": template.name}
+        name, n = base_name, 2
+        while RoadmapTemplate.objects.filter(name__iexact=name).exists():
+            name, n = f"{base_name} {n}", n + 1
     if not slug:
         base = f"{template.slug}-copy"
         slug, n = base, 2
@@ -341,7 +274,19 @@ def _shift_dependents(task: RoadmapTask) -> list[RoadmapTask]:
     return sorted(changed, key=lambda t: (t.starts_on, t.order))
 
 
-TASK_FIELDS = {"status", "owner", "note", "starts_on", "due_on", "title", "description"}
+class TaskChanges(TypedDict, total=False):
+    """What a person may change on a roadmap task."""
+
+    status: str
+    owner: User | None
+    note: str
+    starts_on: date
+    due_on: date
+    title: str
+    description: str
+
+
+TASK_FIELDS: tuple[str, ...] = tuple(TaskChanges.__annotations__)
 STARTED = {RoadmapTask.Status.DOING, RoadmapTask.Status.DONE}
 
 
@@ -370,11 +315,12 @@ def _apply_move(
 
 @transaction.atomic
 def roadmap_task_update(
-    *, task: RoadmapTask, actor: Actor, **changes: Any
+    *, task: RoadmapTask, actor: Actor, **values: Unpack[TaskChanges]
 ) -> tuple[RoadmapTask, list[RoadmapTask]]:
     """Change a task; moving or slipping it shifts its dependents. Returns (task, shifted)."""
     ACCESS.require(actor, "edit")
-    unknown = set(changes) - TASK_FIELDS
+    changes: dict[str, Any] = dict(values)
+    unknown = set(changes) - set(TASK_FIELDS)
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     task = (
@@ -433,185 +379,3 @@ def roadmap_task_slip(
     return roadmap_task_update(
         task=task, actor=actor, due_on=calendar.add_business_days(task.due_on, business_days)
     )
-
-
-# --- checklists ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def checklist_run_start(
-    *, project: Project, template: ChecklistTemplate, actor: Actor, title: str = ""
-) -> ChecklistRun:
-    ACCESS.require(actor, "edit")
-    run = ChecklistRun.objects.create(
-        project=project,
-        template=template,
-        template_slug=template.slug,
-        title=title or template.name,
-        ordered=template.ordered,
-        created_by=actor_user(actor),
-    )
-    items = [
-        ChecklistItem(
-            run=run,
-            section=section.title,
-            step=step,
-            order=order,
-            text=item.text,
-            help=item.help,
-        )
-        for step, section in enumerate(template.sections.prefetch_related("items"))
-        for order, item in enumerate(section.items.all())
-    ]
-    ChecklistItem.objects.bulk_create(items)
-    audit_record(actor=actor, target=project, action="checklist.start", note=run.title)
-    return run
-
-
-@transaction.atomic
-def checklist_item_resolve(
-    *,
-    item: ChecklistItem,
-    actor: Actor,
-    status: str,
-    reason: str = "",
-    finding: str = "",
-    evidence_url: str = "",
-) -> ChecklistItem:
-    """Set an item to pass / fail / not applicable (with a reason), or reopen it."""
-    ACCESS.require(actor, "edit")
-    item = ChecklistItem.objects.select_for_update().select_related("run").get(pk=item.pk)
-    if status not in ChecklistItem.Status.values:
-        raise ValidationError({"status": f"Unknown status “{status}”."})
-    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason.strip():
-        raise ValidationError({"reason": "Say why this item does not apply."})
-    if item.run.ordered and status != ChecklistItem.Status.OPEN:
-        earlier_open = item.run.items.filter(step__lt=item.step, status=ChecklistItem.Status.OPEN)
-        first = earlier_open.order_by("step", "order").first()
-        if first is not None:
-            raise ConflictError(
-                f"Resolve “{first.section}” first: “{first.text}” is still open. "
-                "This checklist goes in order because most failures are in the earlier steps.",
-                code="out_of_order",
-                extra={"blocking_item": first.pk},
-            )
-    before = {"status": item.status, "reason": item.reason, "finding": item.finding}
-    item.status = status
-    item.reason = reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
-    item.finding = finding
-    item.evidence_url = evidence_url
-    if status == ChecklistItem.Status.OPEN:
-        item.resolved_by, item.resolved_at = None, None
-    else:
-        item.resolved_by, item.resolved_at = actor_user(actor), timezone.now()
-    item.full_clean(exclude=["run"])
-    item.save()
-    audit_record(
-        actor=actor,
-        target=item,
-        action="checklist_item.resolve",
-        changes=field_changes(
-            before, {"status": item.status, "reason": item.reason, "finding": item.finding}
-        ),
-    )
-    return item
-
-
-# --- cost estimates -----------------------------------------------------------------------
-
-
-def _decimal_dict(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, Decimal):
-            out[key] = str(value)
-        elif isinstance(value, tuple):
-            out[key] = [str(v) for v in value]
-        else:
-            out[key] = value
-    return out
-
-
-@transaction.atomic
-def cost_estimate_create(
-    *,
-    actor: Actor,
-    kind: str,
-    project: Project | None = None,
-    label: str = "",
-    preset: PricePreset | None = None,
-    **inputs: Any,
-) -> CostEstimate:
-    """Compute and save an estimate; a preset supplies the GPU price when none is given."""
-    ACCESS.require(actor, "edit")
-    if preset is not None and inputs.get("price_per_gpu_hour") is None:
-        inputs["price_per_gpu_hour"] = preset.price_low
-    estimate = CostEstimate(
-        project=project,
-        kind=kind,
-        label=label,
-        preset=preset,
-        created_by=actor_user(actor),
-        **inputs,
-    )
-    try:
-        if kind == CostEstimate.Kind.TRAINING:
-            required = ["tokens", "tokens_per_second_per_gpu", "gpus", "price_per_gpu_hour"]
-            _require(inputs, required)
-            training = costing.training_estimate(**{name: inputs[name] for name in required})
-            estimate.result = _decimal_dict(training.__dict__)
-            estimate.cost = training.cost
-        elif kind == CostEstimate.Kind.INFERENCE:
-            _require(inputs, ["pricing", "requests_per_day", "tokens_per_request"])
-            if inputs["pricing"] == CostEstimate.Pricing.API:
-                _require(inputs, ["price_per_million_tokens"])
-                inference = costing.inference_estimate_api(
-                    requests_per_day=inputs["requests_per_day"],
-                    tokens_per_request=inputs["tokens_per_request"],
-                    price_per_million_tokens=inputs["price_per_million_tokens"],
-                )
-            else:
-                _require(inputs, ["serving_tokens_per_second_per_gpu", "price_per_gpu_hour"])
-                inference = costing.inference_estimate_serving(
-                    requests_per_day=inputs["requests_per_day"],
-                    tokens_per_request=inputs["tokens_per_request"],
-                    serving_tokens_per_second_per_gpu=inputs["serving_tokens_per_second_per_gpu"],
-                    price_per_gpu_hour=inputs["price_per_gpu_hour"],
-                )
-            estimate.result = _decimal_dict(inference.__dict__)
-            estimate.cost = inference.monthly_cost
-        else:
-            raise ValidationError({"kind": "kind is training or inference."})
-    except ValueError as exc:
-        raise ApplicationError(str(exc)) from exc
-    estimate.full_clean()
-    estimate.save()
-    return estimate
-
-
-def _require(inputs: dict[str, Any], names: list[str]) -> None:
-    missing = [name for name in names if inputs.get(name) in (None, "")]
-    if missing:
-        raise ValidationError({name: "This estimate needs this field." for name in missing})
-
-
-@transaction.atomic
-def price_preset_update(
-    *, preset: PricePreset, actor: Actor, price_low: Decimal, price_high: Decimal, name: str = ""
-) -> PricePreset:
-    ACCESS.require(actor, "edit")
-    if price_high < price_low:
-        raise ValidationError({"price_high": "The high price cannot be below the low price."})
-    before = {"price_low": preset.price_low, "price_high": preset.price_high}
-    preset.price_low, preset.price_high = price_low, price_high
-    if name:
-        preset.name = name
-    preset.full_clean()
-    preset.save()
-    audit_record(
-        actor=actor,
-        target=preset,
-        action="price_preset.update",
-        changes=field_changes(before, {"price_low": price_low, "price_high": price_high}),
-    )
-    return preset
