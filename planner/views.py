@@ -5,19 +5,23 @@ from __future__ import annotations
 import yaml
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.public import (
     ApplicationError,
+    AuthenticatedRequest,
+    Column,
     audit_history,
     error_text,
     form_apply_error,
     is_htmx_partial,
     render_page,
+    table_build,
+    table_response,
 )
 from planner import selectors
 from planner.advice import approach_advice
@@ -38,7 +42,6 @@ from planner.forms import (
 from planner.models import (
     ChecklistItem,
     ChecklistRun,
-    ChecklistTemplate,
     PricePreset,
     Project,
     RoadmapTask,
@@ -47,24 +50,38 @@ from planner.models import (
 from planner.permissions import ACCESS
 from planner.services import checklists, costs, projects, roadmaps
 
+PROJECT_COLUMNS = [
+    Column(_("Project"), sort="name"),
+    Column(_("Owner"), sort="owner__username"),
+    Column(_("Roadmap")),
+    Column(_("End"), sort="roadmap_end"),
+    Column(_("Gates")),
+    Column(_("Debugging")),
+    Column(_("Latest cost")),
+]
+
 
 @ACCESS.required("view")
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    projects = selectors.project_list(search=search, status=status)
-    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = selectors.project_filterset(request.GET)
+    projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    table = table_build(
+        request,
+        projects,
+        columns=PROJECT_COLUMNS,
+        row_template="planner/_project_row.html",
+        empty=_("No projects yet."),
+    )
+    # Summaries (progress, gates, debugging, latest cost) for this page's rows only.
+    table.page.object_list = selectors.planner_dashboard(table.page.object_list)
     context = {
-        "page": page,
-        "summaries": selectors.planner_dashboard(page.object_list),
+        "table": table,
+        "filterset": filterset,
         "counts": selectors.dashboard_counts(),
-        "search": search,
-        "status": status,
-        "statuses": Project.Status.choices,
         "can_edit": ACCESS.allows(request.user, "edit"),
     }
-    return render_page(request, "planner/index.html", context, partial="projects")
+    return table_response(request, "planner/index.html", context)
 
 
 @ACCESS.required("edit")
@@ -98,6 +115,16 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "planner/project_form.html", {"form": form, "project": project})
 
 
+SUBLIST_SIZE = 200
+RUN_COLUMNS = [Column(_("Checklist")), Column(_("Started")), Column(_("Open")), Column(_("Failed"))]
+ESTIMATE_COLUMNS = [
+    Column(_("Estimate")),
+    Column(_("Inputs")),
+    Column(_("Result")),
+    Column(_("Cost")),
+]
+
+
 def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
     roadmap = selectors.project_roadmap(project)
     return {
@@ -110,8 +137,28 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
             initial={"template": "two-week-kickoff", "start_date": project.start_date}
         ),
         "checklist_form": ChecklistStartForm(initial={"template": "debugging-order"}),
-        "runs": selectors.checklist_runs(project),
-        "estimates": selectors.cost_estimates(project),
+        # Lists inside the project page: the shared table without sorting or filters (a
+        # project has a handful of each), so they never compete for the page's query string.
+        "runs": table_build(
+            request,
+            selectors.checklist_runs(project),
+            columns=RUN_COLUMNS,
+            row_template="planner/_checklist_run_row.html",
+            empty=_("No checklist runs yet."),
+            table_id="checklist-runs",
+            page_size=SUBLIST_SIZE,
+            filtered=False,
+        ),
+        "estimates": table_build(
+            request,
+            selectors.cost_estimates(project),
+            columns=ESTIMATE_COLUMNS,
+            row_template="planner/_estimate_row.html",
+            empty=_("No estimates yet."),
+            table_id="estimates",
+            page_size=SUBLIST_SIZE,
+            filtered=False,
+        ),
         "training_form": TrainingEstimateForm(initial={"preset": "spot"}),
         "inference_form": InferenceEstimateForm(),
         "statuses": RoadmapTask.Status.choices,
@@ -318,16 +365,41 @@ def estimate_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect(reverse("planner:project", args=[project.pk]) + "#costs")
 
 
+TEMPLATE_COLUMNS = [
+    Column(_("Template"), sort="name"),
+    Column(_("Tasks"), sort="task_count"),
+    Column(""),
+]
+PRESET_COLUMNS = [Column(_("Preset")), Column(_("Low")), Column(_("High"))]
+
+
 @ACCESS.required("view")
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = selectors.roadmap_template_filterset(request.GET)
+    templates = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     context = {
-        "roadmap_templates": selectors.roadmap_template_list(),
-        "checklist_templates": ChecklistTemplate.objects.prefetch_related("sections__items"),
-        "presets": PricePreset.objects.all(),
+        "table": table_build(
+            request,
+            templates,
+            columns=TEMPLATE_COLUMNS,
+            row_template="planner/_template_row.html",
+            empty=_("No roadmap templates."),
+        ),
+        "filterset": filterset,
+        "presets": table_build(
+            request,
+            selectors.price_preset_list(),
+            columns=PRESET_COLUMNS,
+            row_template="planner/_preset_row.html",
+            empty=_("No presets."),
+            table_id="presets",
+            filtered=False,
+        ),
+        "checklist_templates": selectors.checklist_template_list(),
         "can_edit": ACCESS.allows(request.user, "edit"),
     }
-    return render_page(request, "planner/templates.html", context)
+    return table_response(request, "planner/templates.html", context)
 
 
 @ACCESS.required("view")

@@ -34,6 +34,7 @@ from planner.filtersets import (
     CostEstimateFilterSet,
     ProjectFilterSet,
     RoadmapTaskFilterSet,
+    RoadmapTemplateFilterSet,
 )
 from planner.models import (
     ChecklistItem,
@@ -56,8 +57,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     serializer_class = ProjectSerializer
     permission_classes = PERMISSIONS
+    # `search` is the FilterSet's (the page's rule: every word in the name or use case).
     filterset_class = ProjectFilterSet
-    search_fields = ["name", "use_case"]
     ordering_fields = ["name", "start_date", "created_at"]
 
     def get_queryset(self):
@@ -125,7 +126,7 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
 
     serializer_class = RoadmapTemplateSerializer
     permission_classes = PERMISSIONS
-    search_fields = ["name", "slug"]
+    filterset_class = RoadmapTemplateFilterSet
 
     def get_queryset(self):
         return RoadmapTemplate.objects.prefetch_related("tasks__depends_on")

@@ -173,11 +173,13 @@ def test_search_and_status_filter(client_as, pm):
     ProjectFactory(owner=pm, name="Legal summariser", status="active")
     ProjectFactory(owner=pm, name="Code reviewer", status="paused")
     client = client_as(pm)
-    html = client.get("/planner/?q=legal", HTTP_HX_REQUEST="true").content.decode()
+    html = client.get(
+        "/planner/?search=legal", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    ).content.decode()
     assert "Legal summariser" in html and "Code reviewer" not in html
     html = client.get("/planner/?status=paused").content.decode()
     assert "Code reviewer" in html and "Legal summariser" not in html
-    assert "No project matches." in client.get("/planner/?q=zzz").content.decode()
+    assert "Nothing matches these filters." in client.get("/planner/?search=zzz").content.decode()
 
 
 def test_template_copy_and_yaml_edit(client_as, pm):
