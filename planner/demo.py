@@ -72,6 +72,7 @@ def load_demo(stdout: Any) -> None:
         project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), actor=SYSTEM
     )
     first = run.items.order_by("step", "order").first()
+    assert first is not None  # the debugging template has items
     checklists.checklist_item_resolve(
         item=first,
         actor=SYSTEM,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import yaml
 from django import forms
+from django.contrib.auth.models import User
 
 from core.public import Role, users_with_role
 from governance.policies.public import policy_choices
@@ -65,7 +67,8 @@ class ProjectForm(forms.ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         # Name uniqueness lives in the database constraint alone: the service turns its
         # violation into this form's `name` error, so the form does not query for it first.
-        return {*super()._get_validation_exclusions(), "name"}
+        # django-stubs does not declare this (private but stable) ModelForm hook.
+        return {*super()._get_validation_exclusions(), "name"}  # type: ignore[misc]
 
 
 def holiday_country_choices() -> list[tuple[str, str]]:
@@ -98,11 +101,13 @@ class TaskStatusForm(forms.Form):
 
 
 class TaskOwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username")
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, to_field_name="username"
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_with_role(Role.PM)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = users_with_role(Role.PM)
 
 
 class TaskMoveForm(forms.Form):

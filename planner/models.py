@@ -284,6 +284,8 @@ class ChecklistItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: set by selectors.checklist_run_sections when an earlier step is still open.
+    locked: bool = False
 
     class Meta:
         ordering = ["step", "order", "id"]

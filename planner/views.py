@@ -86,7 +86,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, initial={"start_date": None})
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +101,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +125,7 @@ ESTIMATE_COLUMNS = [
 ]
 
 
-def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
+def _project_context(request: AuthenticatedRequest, project: Project, **extra) -> dict:
     roadmap = selectors.project_roadmap(project)
     return {
         "project": project,
@@ -171,14 +171,14 @@ def _project_context(request: HttpRequest, project: Project, **extra) -> dict:
 
 @ACCESS.required("view")
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("owner"), pk=pk)
     return render_page(request, "planner/project.html", _project_context(request, project))
 
 
 @ACCESS.required("edit")
 @require_POST
-def roadmap_create(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = RoadmapInstantiateForm(request.POST)
     if form.is_valid():
@@ -195,7 +195,9 @@ def roadmap_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planner:project", pk=project.pk)
 
 
-def _roadmap_fragment(request: HttpRequest, task: RoadmapTask, error: str = "") -> HttpResponse:
+def _roadmap_fragment(
+    request: AuthenticatedRequest, task: RoadmapTask, error: str = ""
+) -> HttpResponse:
     """The project page's roadmap section after a task change (or the whole page)."""
     if not is_htmx_partial(request):
         if error:
@@ -208,7 +210,7 @@ def _roadmap_fragment(request: HttpRequest, task: RoadmapTask, error: str = "") 
 
 @ACCESS.required("edit")
 @require_POST
-def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+def task_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(RoadmapTask.objects.select_related("roadmap__project"), pk=pk)
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
@@ -222,7 +224,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
+def task_owner(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(RoadmapTask.objects.select_related("roadmap__project"), pk=pk)
     form = TaskOwnerForm(request.POST)
     if not form.is_valid():
@@ -233,7 +235,7 @@ def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def task_move(request: HttpRequest, pk: int) -> HttpResponse:
+def task_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(RoadmapTask.objects.select_related("roadmap__project"), pk=pk)
     form = TaskMoveForm(request.POST)
     if not form.is_valid():
@@ -250,7 +252,7 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("view")
 @require_GET
-def roadmap_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     roadmap = selectors.project_roadmap(project)
     if roadmap is None:
@@ -277,7 +279,7 @@ def _ics_response(roadmap, *, attachment: bool) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def checklist_start(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form = ChecklistStartForm(request.POST)
     if not form.is_valid():
@@ -289,7 +291,7 @@ def checklist_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planner:checklist", pk=run.pk)
 
 
-def _checklist_context(request: HttpRequest, run: ChecklistRun, **extra) -> dict:
+def _checklist_context(request: AuthenticatedRequest, run: ChecklistRun, **extra) -> dict:
     sections = selectors.checklist_run_sections(run)
     items = [item for _, section_items in sections for item in section_items]
     return {
@@ -305,7 +307,7 @@ def _checklist_context(request: HttpRequest, run: ChecklistRun, **extra) -> dict
 
 @ACCESS.required("view")
 @require_GET
-def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ChecklistRun.objects.select_related("project"), pk=pk)
     return render_page(
         request, "planner/checklist.html", _checklist_context(request, run), partial="items"
@@ -314,7 +316,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def checklist_item_update(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_item_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ChecklistItem.objects.select_related("run__project"), pk=pk)
     form = ChecklistItemForm(request.POST)
     error = ""
@@ -335,7 +337,7 @@ def checklist_item_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("view")
 @require_GET
-def checklist_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_markdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ChecklistRun.objects.select_related("project"), pk=pk)
     response = HttpResponse(
         selectors.checklist_run_markdown(run), content_type="text/markdown; charset=utf-8"
@@ -346,7 +348,7 @@ def checklist_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def estimate_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def estimate_create(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
     form_class = TrainingEstimateForm if kind == "training" else InferenceEstimateForm
     form = form_class(request.POST)
@@ -404,7 +406,7 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @ACCESS.required("view")
 @require_http_methods(["GET", "POST"])
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def template_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(RoadmapTemplate, pk=pk)
     form = None
     if not template.builtin and ACCESS.allows(request.user, "edit"):
@@ -451,7 +453,7 @@ NEW_TEMPLATE_EXAMPLE = """\
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: AuthenticatedRequest) -> HttpResponse:
     form = TemplateCreateForm(request.POST or None, initial={"tasks": NEW_TEMPLATE_EXAMPLE})
     if request.method == "POST" and form.is_valid():
         try:
@@ -466,7 +468,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def template_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(RoadmapTemplate, pk=pk)
     copy = roadmaps.roadmap_template_copy(template=template, actor=request.user)
     messages.success(request, f"Copied to “{copy.name}”: edit it below.")
@@ -475,7 +477,7 @@ def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def preset_update(request: HttpRequest, pk: int) -> HttpResponse:
+def preset_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     preset = get_object_or_404(PricePreset, pk=pk)
     form = PricePresetForm(request.POST, instance=PricePreset.objects.get(pk=pk))
     if form.is_valid():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from rest_framework import serializers
@@ -12,11 +12,12 @@ from core.public import Role, users_with_role
 from governance.policies.public import policy_exists
 from governance.public import training_mix_exists
 from planner.advice import approach_advice
-from planner.gates import gate_blockers
+from planner.gates import GateReader
 from planner.models import (
     ChecklistItem,
     ChecklistRun,
     ChecklistTemplate,
+    ChecklistTemplateItem,
     ChecklistTemplateSection,
     CostEstimate,
     PricePreset,
@@ -113,7 +114,9 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
     )
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    depends_on: serializers.PrimaryKeyRelatedField[RoadmapTask] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
     blockers = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     project = serializers.IntegerField(source="roadmap.project_id", read_only=True)
@@ -156,12 +159,15 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_with_role(Role.PM)
+        owner = cast(serializers.SlugRelatedField, self.fields["owner"])
+        owner.queryset = users_with_role(Role.PM)
 
     def get_blockers(self, task: RoadmapTask) -> list[str]:
         if not task.gate or task.status == RoadmapTask.Status.DONE:
             return []
-        return gate_blockers(task.roadmap.project, task.gate)
+        # One reader for the whole response: each linked mix and policy is asked about once.
+        gates: GateReader = self.context.setdefault("gates", GateReader())
+        return gates.blockers(task.roadmap.project, task.gate)
 
     def get_overdue(self, task: RoadmapTask) -> bool:
         return task.is_overdue()
@@ -214,7 +220,9 @@ class RoadmapCreateSerializer(serializers.Serializer):
 
 
 class ChecklistTemplateSectionSerializer(serializers.ModelSerializer):
-    items = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    items: serializers.SlugRelatedField[ChecklistTemplateItem] = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
 
     class Meta:
         model = ChecklistTemplateSection
@@ -232,7 +240,9 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 class ChecklistItemSerializer(serializers.ModelSerializer):
     """An item; PATCH sets status (with a reason for not applicable), finding, evidence."""
 
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ChecklistItem
@@ -316,7 +326,7 @@ class CostEstimateSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "cost", "result", "created_at"]
         extra_kwargs = {"kind": {"required": True}}
 
-    def _result(self, estimate: CostEstimate, key: str) -> str | None:
+    def _result(self, estimate: CostEstimate, key: str) -> Any:
         return estimate.result.get(key)
 
     def get_seconds(self, estimate: CostEstimate) -> str | None:

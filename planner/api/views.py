@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -52,6 +55,11 @@ from planner.services import checklists, costs, projects, roadmaps
 PERMISSIONS = [ACCESS.permission(read="view", write="edit")]
 
 
+def request_actor(request: Request) -> User:
+    """The signed-in user acting: PERMISSIONS has refused anonymous requests already."""
+    return cast(User, request.user)
+
+
 class ProjectViewSet(viewsets.ModelViewSet):
     """LLM projects. `GET/POST projects/{id}/roadmap/` reads or instantiates the roadmap."""
 
@@ -66,12 +74,14 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = projects.project_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=request_actor(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         serializer.instance = projects.project_update(
-            project=serializer.instance, actor=self.request.user, **serializer.validated_data
+            project=serializer.instance,
+            actor=request_actor(self.request),
+            **serializer.validated_data,
         )
 
     @extend_schema(
@@ -96,22 +106,20 @@ class ProjectViewSet(viewsets.ModelViewSet):
                 template=template,
                 start_date=data.validated_data["start_date"],
                 holiday_country=data.validated_data["holiday_country"],
-                actor=request.user,
+                actor=request_actor(request),
             )
             body = RoadmapSerializer(
                 selectors.roadmap_overview(roadmap), context={"request": request}
             ).data
             return Response(body, status=status.HTTP_201_CREATED)
-        roadmap = selectors.project_roadmap(project)
-        if roadmap is None:
+        existing = selectors.project_roadmap(project)
+        if existing is None:
             raise NotFoundError("This project has no roadmap yet.")
-        overview = selectors.roadmap_overview(roadmap)
+        overview = selectors.roadmap_overview(existing)
         return Response(RoadmapSerializer(overview, context={"request": request}).data)
 
 
-def _task_specs(tasks: list[dict] | None) -> list[dict] | None:
-    if tasks is None:
-        return None
+def _task_specs(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **{k: v for k, v in task.items() if k != "dependency_keys"},
@@ -134,20 +142,20 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = roadmaps.roadmap_template_create(
-            actor=self.request.user, tasks=_task_specs(data.pop("tasks")), **data
+            actor=request_actor(self.request), tasks=_task_specs(data.pop("tasks")), **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = roadmaps.roadmap_template_update(
             template=serializer.instance,
-            actor=self.request.user,
-            tasks=_task_specs(data.pop("tasks", None)),
+            actor=request_actor(self.request),
+            tasks=_task_specs(data.pop("tasks")) if "tasks" in data else None,
             **data,
         )
 
     def perform_destroy(self, instance):
-        roadmaps.roadmap_template_delete(template=instance, actor=self.request.user)
+        roadmaps.roadmap_template_delete(template=instance, actor=request_actor(self.request))
 
     @extend_schema(
         request=RoadmapTemplateCopySerializer, responses={201: RoadmapTemplateSerializer}
@@ -157,7 +165,7 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
         data = RoadmapTemplateCopySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         copy = roadmaps.roadmap_template_copy(
-            template=self.get_object(), actor=request.user, **data.validated_data
+            template=self.get_object(), actor=request_actor(request), **data.validated_data
         )
         return Response(RoadmapTemplateSerializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -199,7 +207,7 @@ class RoadmapTaskViewSet(
         data = RoadmapTaskSerializer(task, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         task, shifted = roadmaps.roadmap_task_update(
-            task=task, actor=request.user, **data.validated_data
+            task=task, actor=request_actor(request), **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -210,7 +218,7 @@ class RoadmapTaskViewSet(
         data = RoadmapTaskSlipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task, shifted = roadmaps.roadmap_task_slip(
-            task=self.get_object(), actor=request.user, **data.validated_data
+            task=self.get_object(), actor=request_actor(request), **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -251,7 +259,7 @@ class ChecklistRunViewSet(
             project=data.validated_data["project"],
             template=template,
             title=data.validated_data["title"],
-            actor=request.user,
+            actor=request_actor(request),
         )
         return Response(ChecklistRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -293,7 +301,7 @@ class ChecklistItemViewSet(
             "evidence_url": item.evidence_url,
         }
         values.update(data.validated_data)
-        item = checklists.checklist_item_resolve(item=item, actor=request.user, **values)
+        item = checklists.checklist_item_resolve(item=item, actor=request_actor(request), **values)
         return Response(ChecklistItemSerializer(item).data)
 
 
@@ -313,7 +321,7 @@ class PricePresetViewSet(
         data = serializer.validated_data
         serializer.instance = costs.price_preset_update(
             preset=preset,
-            actor=self.request.user,
+            actor=request_actor(self.request),
             price_low=data.get("price_low", preset.price_low),
             price_high=data.get("price_high", preset.price_high),
             name=data.get("name", ""),
@@ -338,5 +346,5 @@ class CostEstimateViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = costs.cost_estimate_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=request_actor(self.request), **serializer.validated_data
         )
