@@ -68,7 +68,7 @@ class RoadmapTemplateFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = RoadmapTemplate
-        fields = ["search", "builtin"]
+        fields = ["search"]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_words(queryset, ["name", "slug"], value)
