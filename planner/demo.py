@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -86,7 +87,7 @@ def load_demo(stdout: Any) -> None:
         label="LoRA fine-tune, 2B tokens",
         preset=PricePreset.objects.filter(slug="spot").first(),
         tokens=2_000_000_000,
-        tokens_per_second_per_gpu=3000,
+        tokens_per_second_per_gpu=Decimal(3000),
         gpus=8,
     )
     stdout.write(f"planner: demo project “{project.name}” with a roadmap and a debugging run")

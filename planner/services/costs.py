@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,20 @@ def _decimal_dict(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class EstimateInputs(TypedDict, total=False):
+    """What an estimate is computed from: training fields, or inference fields."""
+
+    tokens: int
+    tokens_per_second_per_gpu: Decimal
+    gpus: int
+    price_per_gpu_hour: Decimal | None
+    pricing: str
+    requests_per_day: int
+    tokens_per_request: int
+    price_per_million_tokens: Decimal | None
+    serving_tokens_per_second_per_gpu: Decimal | None
+
+
 @transaction.atomic
 def cost_estimate_create(
     *,
@@ -34,10 +48,11 @@ def cost_estimate_create(
     project: Project | None = None,
     label: str = "",
     preset: PricePreset | None = None,
-    **inputs: Any,
+    **values: Unpack[EstimateInputs],
 ) -> CostEstimate:
     """Compute and save an estimate; a preset supplies the GPU price when none is given."""
     ACCESS.require(actor, "edit")
+    inputs: dict[str, Any] = dict(values)
     if preset is not None and inputs.get("price_per_gpu_hour") is None:
         inputs["price_per_gpu_hour"] = preset.price_low
     estimate = CostEstimate(

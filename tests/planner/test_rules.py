@@ -1,5 +1,7 @@
 """One home per rule: name uniqueness ignoring case, the shared project filter, reference data."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -92,3 +94,26 @@ def test_reference_data_is_idempotent_and_one_query_when_present():
     with CaptureQueriesContext(connection) as queries:
         reference_data.ensure()
     assert len(queries.captured_queries) == 1
+
+
+def test_services_check_the_actors_role_themselves(annotator, legal, pm):
+    from core.public import SYSTEM, PermissionDenied
+    from planner.services.projects import project_create
+
+    for outsider in (annotator, legal):
+        with pytest.raises(PermissionDenied):
+            project_create(actor=outsider, owner=pm, name="Nope", start_date=date(2026, 11, 30))
+    project = project_create(
+        actor=SYSTEM, owner=pm, name="By Steward", start_date=date(2026, 11, 30)
+    )
+    assert project.owner == pm
+
+
+def test_a_link_to_a_missing_record_is_a_400_on_that_field(api, pm):
+    response = api(pm).post(
+        "/api/v1/projects/",
+        {"name": "Linked", "start_date": "2026-11-30", "training_mix": 999999, "policy": None},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "training_mix" in response.json()["fields"]
