@@ -122,15 +122,18 @@ def roadmap_template_update(
     template: RoadmapTemplate,
     actor: Actor,
     tasks: list[dict[str, Any]] | None = None,
-    **fields: Any,
+    name: str | None = None,
+    slug: str | None = None,
+    description: str | None = None,
 ) -> RoadmapTemplate:
+    """Change a template's fields (those given) and, when `tasks` is given, its tasks."""
     ACCESS.require(actor, "edit")
     if template.builtin:
         raise ConflictError("Built-in templates are read-only: copy this one and edit the copy.")
-    for name, value in fields.items():
-        if name not in {"name", "slug", "description"}:
-            raise ApplicationError(f"{name} cannot be changed here.")
-        setattr(template, name, value)
+    changes = {"name": name, "slug": slug, "description": description}
+    for field_name, value in changes.items():
+        if value is not None:
+            setattr(template, field_name, value)
     template.full_clean(validate_constraints=False)
     _template_save(template)
     if tasks is not None:
