@@ -190,3 +190,21 @@ def test_project_api_lists(api, pm, url):
 )
 def test_reference_api_lists(api, pm, url, make):
     assert_flat_queries(ok(api(pm), url), grower(make))
+
+
+def test_planner_dashboard_with_gates_linked_to_one_policy(client_as, pm):
+    """Every project waits on the same published policy: it is asked about once."""
+    from governance.policies.public import DEFAULT_POLICY_SLUG, policy_choices
+
+    policy_id = next(
+        (pk for pk, name in policy_choices() if DEFAULT_POLICY_SLUG in name.lower()), None
+    )
+    if policy_id is None:
+        pytest.skip("no default policy in this database")
+
+    def linked() -> None:
+        project = full_project(pm)
+        Project.objects.filter(pk=project.pk).update(policy_id=policy_id)
+
+    assert_flat_queries(ok(client_as(pm), "/planner/"), grower(linked))
+    assert_flat_queries(ok(client_as(pm), "/api/v1/roadmap-tasks/"), grower(linked))
