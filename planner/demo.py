@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from planner import services
+from core.public import SYSTEM
+from governance.policies.public import demo_policy_id
+from governance.public import demo_training_mix_id
+from planner import reference_data
 from planner.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -17,12 +22,13 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.seed import DEBUGGING_ORDER
+from planner.services import checklists, costs, projects, roadmaps
 
 DEMO_PROJECT = "Support-ticket triage assistant"
 
 
-def load_demo(stdout) -> None:
-    services.builtins_ensure()
+def load_demo(stdout: Any) -> None:
+    reference_data.ensure()
     if Project.objects.filter(name=DEMO_PROJECT).exists():
         return
     owner = (
@@ -33,8 +39,9 @@ def load_demo(stdout) -> None:
         return
     today = timezone.localdate()
     start = today - timedelta(days=4)
-    project = services.project_create(
-        user=owner,
+    project = projects.project_create(
+        actor=SYSTEM,
+        owner=owner,
         name=DEMO_PROJECT,
         start_date=start,
         status=Project.Status.ACTIVE,
@@ -47,52 +54,40 @@ def load_demo(stdout) -> None:
             "Tickets contain customer personal data: an open-source model keeps it in-house; "
             "7B is enough for classification and short drafts."
         ),
+        # Governance's demo mix (still waiting on Legal) and its published demo policy.
+        training_mix=demo_training_mix_id(),
+        policy=demo_policy_id(),
     )
-    _link_governance(project, owner)
-    roadmap = services.roadmap_instantiate(
+    roadmap = roadmaps.roadmap_instantiate(
         project=project,
         template=RoadmapTemplate.objects.get(slug="two-week-kickoff"),
         start_date=start,
-        user=owner,
+        actor=SYSTEM,
     )
     for task in roadmap.tasks.filter(key__in=["explore", "baseline"]):
-        services.roadmap_task_update(task=task, user=owner, status=RoadmapTask.Status.DONE)
-    services.roadmap_task_update(
-        task=roadmap.tasks.get(key="eval-pipeline"), user=owner, status=RoadmapTask.Status.DOING
+        roadmaps.roadmap_task_update(task=task, actor=SYSTEM, status=RoadmapTask.Status.DONE)
+    roadmaps.roadmap_task_update(
+        task=roadmap.tasks.get(key="eval-pipeline"), actor=SYSTEM, status=RoadmapTask.Status.DOING
     )
-    run = services.checklist_run_start(
-        project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), user=owner
+    run = checklists.checklist_run_start(
+        project=project, template=ChecklistTemplate.objects.get(slug=DEBUGGING_ORDER), actor=SYSTEM
     )
     first = run.items.order_by("step", "order").first()
-    services.checklist_item_resolve(
+    assert first is not None  # the debugging template has items
+    checklists.checklist_item_resolve(
         item=first,
-        user=owner,
+        actor=SYSTEM,
         status=ChecklistItem.Status.FAIL,
         finding="14 of 100 sampled tickets carry the wrong queue label.",
     )
-    services.cost_estimate_create(
-        user=owner,
+    costs.cost_estimate_create(
+        actor=SYSTEM,
         kind="training",
         project=project,
         label="LoRA fine-tune, 2B tokens",
         preset=PricePreset.objects.filter(slug="spot").first(),
         tokens=2_000_000_000,
-        tokens_per_second_per_gpu=3000,
+        tokens_per_second_per_gpu=Decimal(3000),
         gpus=8,
     )
     stdout.write(f"planner: demo project “{project.name}” with a roadmap and a debugging run")
-
-
-def _link_governance(project: Project, owner: User) -> None:
-    """Link governance's demo mix (still waiting on Legal) and its published demo policy."""
-    from governance.demo import DEMO_MIX
-    from governance.policies.demo import DEMO_POLICY
-    from governance.policies.selectors import policy_list
-    from governance.selectors import training_mix_list
-
-    services.project_update(
-        project=project,
-        user=owner,
-        training_mix=training_mix_list().filter(name=DEMO_MIX).first(),
-        policy=policy_list().filter(name=DEMO_POLICY).first(),
-    )

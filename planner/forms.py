@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import yaml
 from django import forms
+from django.contrib.auth.models import User
 
+from core.public import Role, users_with_role
+from governance.policies.public import policy_choices
+from governance.public import training_mix_choices
 from planner.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -16,41 +21,54 @@ from planner.models import (
     RoadmapTask,
     RoadmapTemplate,
 )
+from planner.services.projects import LINK_FIELDS, PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 CAMEL_CASE_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+def _training_mix_choices() -> list[tuple[int | str, str]]:
+    return [("", "---------"), *training_mix_choices()]
+
+
+def _policy_choices() -> list[tuple[int | str, str]]:
+    return [("", "---------"), *policy_choices()]
+
+
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "start_date",
-            "status",
-            "use_case",
-            "data_sensitivity",
-            "deployment",
-            "model_approach",
-            "model_size",
-            "approach_rationale",
-            "training_mix",
-            "policy",
-        ]
+        # The services' one field list, less the owner (the acting PM) and the links,
+        # which are the id pickers declared below.
+        fields = [f for f in PROJECT_FIELDS if f != "owner" and f not in LINK_FIELDS]
         widgets = {
             "start_date": DATE,
             "use_case": forms.Textarea(attrs={"rows": 3}),
             "approach_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The governance links are ids picked from the other apps' public choices; the model's
+    # foreign keys stay out of Meta.fields so the form never loads another app's rows.
+    training_mix = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, choices=_training_mix_choices
+    )
+    policy = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, choices=_policy_choices
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The pickers read the other apps through their selectors.
-        from governance.policies.selectors import policy_list
-        from governance.selectors import training_mix_list
+        self.fields["training_mix"].help_text = Project._meta.get_field("training_mix").help_text
+        self.fields["policy"].help_text = Project._meta.get_field("policy").help_text
+        if self.instance.pk:
+            self.initial.setdefault("training_mix", self.instance.training_mix_id)
+            self.initial.setdefault("policy", self.instance.policy_id)
 
-        self.fields["training_mix"].queryset = training_mix_list()
-        self.fields["policy"].queryset = policy_list()
+    def _get_validation_exclusions(self) -> set[str]:
+        # Name uniqueness lives in the database constraint alone: the service turns its
+        # violation into this form's `name` error, so the form does not query for it first.
+        # django-stubs does not declare this (private but stable) ModelForm hook.
+        return {*super()._get_validation_exclusions(), "name"}  # type: ignore[misc]
 
 
 def holiday_country_choices() -> list[tuple[str, str]]:
@@ -83,13 +101,13 @@ class TaskStatusForm(forms.Form):
 
 
 class TaskOwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username")
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, to_field_name="username"
+    )
 
-    def __init__(self, *args, **kwargs):
-        from planner.selectors import task_owner_choices
-
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = task_owner_choices()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = users_with_role(Role.PM)
 
 
 class TaskMoveForm(forms.Form):

@@ -1,50 +1,79 @@
 """Gates on roadmap tasks: what must be true elsewhere (Legal's verdicts) before work starts.
 
 The first fine-tune waits for a training mix that Legal approved and a published red-line
-policy. Both facts are read through the governance selectors only, imported lazily so the
-planner still loads where those apps are not installed; a missing link is itself a blocker.
+policy. Both facts are read through the governance apps' public surfaces by id; a missing link
+is itself a blocker. A `GateReader` remembers each answer, so a page that checks the gates of
+many tasks asks about each linked mix and policy once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+# Called through the modules, so that a test can stand in for the other apps' answers.
+from governance import public as training_mixes
+from governance.policies import public as policies
 from planner.models import Gate, Project
 
 NO_MIX = "No training mix is linked to this project."
 NO_POLICY = "No published red-line policy is linked to this project."
 
 
-def training_mix_gate_blockers(project: Project) -> list[str]:
-    mix = getattr(project, "training_mix", None)
-    if mix is None:
-        return [NO_MIX]
-    try:
-        from governance.selectors import training_mix_blockers
-    except ImportError:
-        return [f"The verdict on training mix '{mix}' cannot be read here."]
-    return list(training_mix_blockers(mix))
+class GateReader:
+    """Answers gate questions for one request, each linked mix and policy read once."""
+
+    def __init__(self) -> None:
+        self._mix_blockers: dict[int, list[str]] = {}
+        self._policy_published: dict[int, bool] = {}
+        self._policy_names: dict[int, str] | None = None
+
+    def mix_blockers(self, mix_id: int | None) -> list[str]:
+        if mix_id is None:
+            return [NO_MIX]
+        if mix_id not in self._mix_blockers:
+            self._mix_blockers[mix_id] = list(training_mixes.training_mix_blockers(mix_id))
+        return self._mix_blockers[mix_id]
+
+    def policy_blockers(self, policy_id: int | None) -> list[str]:
+        if policy_id is None:
+            return [NO_POLICY]
+        if policy_id not in self._policy_published:
+            self._policy_published[policy_id] = policies.policy_has_published_version(policy_id)
+        if self._policy_published[policy_id]:
+            return []
+        return [
+            _("Policy '%(name)s' has no published version yet.")
+            % {"name": self._policy_name(policy_id)}
+        ]
+
+    def _policy_name(self, policy_id: int) -> str:
+        if self._policy_names is None:
+            self._policy_names = dict(policies.policy_choices())
+        return self._policy_names.get(policy_id, f"#{policy_id}")
+
+    def blockers(self, project: Project, gate: str) -> list[str]:
+        """Every reason the gate is closed for this project; empty when it is open."""
+        reasons: list[str] = []
+        for check in GATE_CHECKS.get(gate, ()):
+            reasons.extend(check(self, project))
+        return reasons
 
 
-def policy_gate_blockers(project: Project) -> list[str]:
-    policy = getattr(project, "policy", None)
-    if policy is None:
-        return [NO_POLICY]
-    try:
-        from governance.policies.selectors import policy_published_version
-    except ImportError:
-        return [f"Whether policy '{policy}' is published cannot be read here."]
-    if policy_published_version(policy) is None:
-        return [f"Policy '{policy}' has no published version yet."]
-    return []
+def _training_mix_check(reader: GateReader, project: Project) -> list[str]:
+    return reader.mix_blockers(project.training_mix_id)
 
 
-GATE_CHECKS = {
-    Gate.FINE_TUNE: (training_mix_gate_blockers, policy_gate_blockers),
+def _policy_check(reader: GateReader, project: Project) -> list[str]:
+    return reader.policy_blockers(project.policy_id)
+
+
+GATE_CHECKS: dict[str, tuple[Callable[[GateReader, Project], list[str]], ...]] = {
+    Gate.FINE_TUNE: (_training_mix_check, _policy_check),
 }
 
 
 def gate_blockers(project: Project, gate: str) -> list[str]:
     """Every reason the gate is closed for this project; empty when it is open."""
-    reasons: list[str] = []
-    for check in GATE_CHECKS.get(gate, ()):
-        reasons.extend(check(project))
-    return reasons
+    return GateReader().blockers(project, gate)

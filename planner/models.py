@@ -7,7 +7,13 @@ import secrets
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+# Names of the case-insensitive uniqueness constraints: the services map a violation of each
+# to a form / 400 error on the `name` field.
+PROJECT_NAME_UNIQUE = "planner_project_name_ci_unique"
+TEMPLATE_NAME_UNIQUE = "planner_roadmap_template_name_ci_unique"
 
 
 class Project(models.Model):
@@ -66,6 +72,7 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(Lower("name"), name=PROJECT_NAME_UNIQUE)]
 
     def __str__(self) -> str:
         return self.name
@@ -85,6 +92,7 @@ class RoadmapTemplate(models.Model):
 
     class Meta:
         ordering = ["-builtin", "name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name=TEMPLATE_NAME_UNIQUE)]
 
     def __str__(self) -> str:
         return self.name
@@ -276,6 +284,8 @@ class ChecklistItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: set by selectors.checklist_run_sections when an earlier step is still open.
+    locked: bool = False
 
     class Meta:
         ordering = ["step", "order", "id"]

@@ -5,13 +5,16 @@ Plain functions with no Django: a `WorkCalendar` knows which dates are working d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import holidays as holidays_lib
 
 SATURDAY = 5
+# A task's key: a database id in services, a template key in checks.
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Slot:
     due_on: date
     duration: int = 1
     weekend: bool = False
-    depends_on: tuple = ()
+    depends_on: tuple[Any, ...] = ()
 
 
 def slot_for(
@@ -106,19 +109,21 @@ def place_after(calendar: WorkCalendar, slot: Slot, earliest_after: date) -> Slo
     return replace(slot, starts_on=starts_on, due_on=due_on)
 
 
-def shift_dependents(calendar: WorkCalendar, slots: Mapping, changed: Iterable) -> dict:
+def shift_dependents(
+    calendar: WorkCalendar, slots: Mapping[K, Slot], changed: Iterable[K]
+) -> dict[K, Slot]:
     """After the tasks in `changed` moved, push every task that depends on them (directly or
     not) so it starts after all of its prerequisites end. Returns only the slots that moved.
 
     Tasks are never pulled earlier: a slip consumes slack, an early finish keeps the plan.
     """
     current = dict(slots)
-    dependents: dict = {key: [] for key in current}
+    dependents: dict[K, list[K]] = {key: [] for key in current}
     for key, slot in current.items():
         for dep in slot.depends_on:
             if dep in dependents:
                 dependents[dep].append(key)
-    moved: dict = {}
+    moved: dict[K, Slot] = {}
     queue = list(changed)
     while queue:
         key = queue.pop(0)
@@ -133,11 +138,11 @@ def shift_dependents(calendar: WorkCalendar, slots: Mapping, changed: Iterable) 
     return moved
 
 
-def has_cycle(edges: Mapping) -> bool:
+def has_cycle(edges: Mapping[K, Iterable[K]]) -> bool:
     """True when the dependency mapping {task: [prerequisites]} loops back on itself."""
-    state: dict = {}
+    state: dict[K, str] = {}
 
-    def visit(node) -> bool:
+    def visit(node: K) -> bool:
         if state.get(node) == "open":
             return True
         if state.get(node) == "done":

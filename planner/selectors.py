@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from core.roles import Role
-from planner.gates import gate_blockers
+from core.public import Role, users_with_role
+from planner.filtersets import ProjectFilterSet, RoadmapTemplateFilterSet
+from planner.gates import GateReader
 from planner.models import (
     ChecklistItem,
     ChecklistRun,
     ChecklistTemplate,
     CostEstimate,
+    PricePreset,
     Project,
     Roadmap,
     RoadmapTask,
@@ -27,15 +31,12 @@ from planner.seed import DEBUGGING_ORDER
 
 def task_owner_choices() -> QuerySet[User]:
     """People who can own roadmap tasks: active PMs."""
+    return users_with_role(Role.PM)
+
+
+def project_queryset() -> QuerySet[Project]:
+    """Projects with their owner and roadmap progress: what every project list shows."""
     return (
-        User.objects.filter(is_active=True, groups__name=Role.PM.value)
-        .distinct()
-        .order_by("username")
-    )
-
-
-def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:
-    qs = (
         Project.objects.select_related("owner")
         .annotate(
             tasks_total=Count("roadmap__tasks", distinct=True),
@@ -48,15 +49,35 @@ def project_list(*, search: str = "", status: str = "") -> QuerySet[Project]:
         )
         .order_by("-created_at", "-id")
     )
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(use_case__icontains=search))
-    if status:
-        qs = qs.filter(status=status)
-    return qs
 
 
-def roadmap_template_list() -> QuerySet[RoadmapTemplate]:
-    return RoadmapTemplate.objects.annotate(task_count=Count("tasks"))
+def project_filterset(data: Mapping[str, Any] | None = None) -> ProjectFilterSet:
+    """The one project filter (page, API and this selector), bound to `data`."""
+    return ProjectFilterSet(data if data is not None else {}, queryset=project_queryset())
+
+
+def project_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Project]:
+    """Projects matching `filters` (the ProjectFilterSet's fields), newest first."""
+    filterset = project_filterset(filters)
+    return filterset.qs if filterset.is_valid() else project_queryset().none()
+
+
+def roadmap_template_queryset() -> QuerySet[RoadmapTemplate]:
+    # Aggregating queries ignore Meta.ordering: order explicitly.
+    return RoadmapTemplate.objects.annotate(task_count=Count("tasks")).order_by(
+        "-builtin", "name", "id"
+    )
+
+
+def roadmap_template_filterset(data: Mapping[str, Any] | None = None) -> RoadmapTemplateFilterSet:
+    return RoadmapTemplateFilterSet(
+        data if data is not None else {}, queryset=roadmap_template_queryset()
+    )
+
+
+def roadmap_template_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[RoadmapTemplate]:
+    filterset = roadmap_template_filterset(filters)
+    return filterset.qs if filterset.is_valid() else roadmap_template_queryset().none()
 
 
 def roadmap_template_get(reference: str | int) -> RoadmapTemplate | None:
@@ -65,6 +86,14 @@ def roadmap_template_get(reference: str | int) -> RoadmapTemplate | None:
     if reference.isdigit():
         return RoadmapTemplate.objects.filter(pk=int(reference)).first()
     return RoadmapTemplate.objects.filter(slug=reference).first()
+
+
+def checklist_template_list() -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.prefetch_related("sections__items")
+
+
+def price_preset_list() -> QuerySet[PricePreset]:
+    return PricePreset.objects.all()
 
 
 def checklist_template_get(reference: str | int) -> ChecklistTemplate | None:
@@ -76,6 +105,12 @@ def checklist_template_get(reference: str | int) -> ChecklistTemplate | None:
 
 def roadmap_tasks(roadmap: Roadmap) -> QuerySet[RoadmapTask]:
     return roadmap.tasks.select_related("owner").prefetch_related("depends_on")
+
+
+# Every task of a roadmap with what its row shows, for many roadmaps in three queries.
+ROADMAP_TASKS = Prefetch(
+    "tasks", queryset=RoadmapTask.objects.select_related("owner").prefetch_related("depends_on")
+)
 
 
 @dataclass
@@ -121,16 +156,22 @@ class RoadmapOverview:
         return [self.start + timedelta(days=n) for n in range(self.span_days)]
 
 
-def roadmap_overview(roadmap: Roadmap, *, today: date | None = None) -> RoadmapOverview:
+def roadmap_overview(
+    roadmap: Roadmap, *, today: date | None = None, gates: GateReader | None = None
+) -> RoadmapOverview:
+    """The roadmap's rows, progress and closed gates. Pass a shared `gates` reader (and a
+    roadmap whose tasks are prefetched) to build many overviews without a query each."""
     today = today or timezone.localdate()
-    tasks = list(roadmap_tasks(roadmap))
+    gates = gates or GateReader()
+    prefetch_related_objects([roadmap], ROADMAP_TASKS)
+    tasks = list(roadmap.tasks.all())
     project = roadmap.project
     start = min([roadmap.start_date, *(t.starts_on for t in tasks)])
     end = max([start, *(t.due_on for t in tasks)])
     rows = []
     for task in tasks:
         blockers = (
-            gate_blockers(project, task.gate)
+            gates.blockers(project, task.gate)
             if task.gate and task.status != RoadmapTask.Status.DONE
             else []
         )
@@ -166,7 +207,7 @@ def checklist_runs(project: Project) -> QuerySet[ChecklistRun]:
         open_items=Count("items", filter=Q(items__status=ChecklistItem.Status.OPEN)),
         failed_items=Count("items", filter=Q(items__status=ChecklistItem.Status.FAIL)),
         total_items=Count("items"),
-    )
+    ).order_by("-created_at", "-id")
 
 
 def open_debugging_runs() -> QuerySet[ChecklistRun]:
@@ -261,27 +302,34 @@ class ProjectSummary:
     latest_cost: CostEstimate | None
 
 
-def planner_dashboard(projects) -> list[ProjectSummary]:
-    """Per project: roadmap progress and blocked gates, open debugging runs, latest cost."""
+def planner_dashboard(projects: Iterable[Project]) -> list[ProjectSummary]:
+    """Per project: roadmap progress and blocked gates, open debugging runs, latest cost.
+    A fixed number of queries however many projects (gates: one per distinct linked record)."""
     projects = list(projects)
     ids = [p.pk for p in projects]
-    roadmaps = {
-        r.project_id: r
-        for r in Roadmap.objects.filter(project_id__in=ids).select_related("project")
-    }
+    by_id = {p.pk: p for p in projects}
+    roadmaps: dict[int, Roadmap] = {}
+    for roadmap in Roadmap.objects.filter(project_id__in=ids).prefetch_related(ROADMAP_TASKS):
+        roadmap.project = by_id[roadmap.project_id]
+        roadmaps[roadmap.project_id] = roadmap
     debugging = dict(
         open_debugging_runs()
         .filter(project_id__in=ids)
         .values_list("project_id")
         .annotate(n=Count("id", distinct=True))
     )
-    latest: dict[int, CostEstimate] = {}
-    for estimate in CostEstimate.objects.filter(project_id__in=ids).order_by("created_at", "id"):
-        latest[estimate.project_id] = estimate
+    latest: dict[int, CostEstimate] = {
+        estimate.project_id: estimate
+        for estimate in CostEstimate.objects.filter(project_id__in=ids)
+        .order_by("project_id", "-created_at", "-id")
+        .distinct("project_id")
+        if estimate.project_id is not None
+    }
+    gates = GateReader()
     return [
         ProjectSummary(
             project=p,
-            overview=roadmap_overview(roadmaps[p.pk]) if p.pk in roadmaps else None,
+            overview=roadmap_overview(roadmaps[p.pk], gates=gates) if p.pk in roadmaps else None,
             open_debugging=debugging.get(p.pk, 0),
             latest_cost=latest.get(p.pk),
         )
@@ -293,7 +341,8 @@ def dashboard_counts() -> dict[str, int]:
     today = timezone.localdate()
     open_tasks = RoadmapTask.objects.exclude(status=RoadmapTask.Status.DONE)
     gated = open_tasks.exclude(gate="").select_related("roadmap__project")
-    blocked = sum(1 for task in gated if gate_blockers(task.roadmap.project, task.gate))
+    gates = GateReader()
+    blocked = sum(1 for task in gated if gates.blockers(task.roadmap.project, task.gate))
     return {
         "projects": Project.objects.exclude(status=Project.Status.DONE).count(),
         "overdue": open_tasks.filter(due_on__lt=today).count(),

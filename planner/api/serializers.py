@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from core.public import Role, users_with_role
+from governance.policies.public import policy_exists
+from governance.public import training_mix_exists
 from planner.advice import approach_advice
-from planner.gates import gate_blockers
+from planner.gates import GateReader
 from planner.models import (
     ChecklistItem,
     ChecklistRun,
     ChecklistTemplate,
+    ChecklistTemplateItem,
     ChecklistTemplateSection,
     CostEstimate,
     PricePreset,
@@ -19,45 +26,57 @@ from planner.models import (
     RoadmapTemplate,
     RoadmapTemplateTask,
 )
+from planner.services.projects import PROJECT_FIELDS
 
-PROJECT_FIELDS = [
-    "id",
-    "name",
-    "owner",
-    "start_date",
-    "status",
-    "use_case",
-    "data_sensitivity",
-    "deployment",
-    "model_approach",
-    "model_size",
-    "approach_rationale",
-    "training_mix",
-    "policy",
-    "advice",
-    "created_at",
-]
+
+class LinkedIdField(serializers.IntegerField):
+    """The id of another app's record, checked through that app's public surface: reads and
+    writes like a nullable primary-key field without loading the other app's rows."""
+
+    default_error_messages = {
+        "does_not_exist": 'Invalid pk "{pk_value}" - object does not exist.',
+    }
+
+    def __init__(self, *, exists: Callable[[int], bool], **kwargs: Any) -> None:
+        self.exists = exists
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        value = super().to_internal_value(data)
+        if not self.exists(value):
+            self.fail("does_not_exist", pk_value=value)
+        return value
 
 
 class ProjectSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False
     )
+    training_mix = LinkedIdField(
+        source="training_mix_id",
+        exists=training_mix_exists,
+        help_text=Project._meta.get_field("training_mix").help_text,
+    )
+    policy = LinkedIdField(
+        source="policy_id",
+        exists=policy_exists,
+        help_text=Project._meta.get_field("policy").help_text,
+    )
     advice = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields = ["id", *PROJECT_FIELDS, "advice", "created_at"]
         read_only_fields = ["id", "created_at", "advice"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Pick the linked mix and policy through the other apps' selectors.
-        from governance.policies.selectors import policy_list
-        from governance.selectors import training_mix_list
-
-        self.fields["training_mix"].queryset = training_mix_list()
-        self.fields["policy"].queryset = policy_list()
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The services name the links as the API does.
+        for name in ("training_mix", "policy"):
+            if f"{name}_id" in attrs:
+                attrs[name] = attrs.pop(f"{name}_id")
+        return attrs
 
     def get_advice(self, project: Project) -> str:
         return approach_advice(
@@ -95,7 +114,9 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
     )
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    depends_on: serializers.PrimaryKeyRelatedField[RoadmapTask] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
     blockers = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     project = serializers.IntegerField(source="roadmap.project_id", read_only=True)
@@ -138,14 +159,15 @@ class RoadmapTaskSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from planner.selectors import task_owner_choices
-
-        self.fields["owner"].queryset = task_owner_choices()
+        owner = cast(serializers.SlugRelatedField, self.fields["owner"])
+        owner.queryset = users_with_role(Role.PM)
 
     def get_blockers(self, task: RoadmapTask) -> list[str]:
         if not task.gate or task.status == RoadmapTask.Status.DONE:
             return []
-        return gate_blockers(task.roadmap.project, task.gate)
+        # One reader for the whole response: each linked mix and policy is asked about once.
+        gates: GateReader = self.context.setdefault("gates", GateReader())
+        return gates.blockers(task.roadmap.project, task.gate)
 
     def get_overdue(self, task: RoadmapTask) -> bool:
         return task.is_overdue()
@@ -198,7 +220,9 @@ class RoadmapCreateSerializer(serializers.Serializer):
 
 
 class ChecklistTemplateSectionSerializer(serializers.ModelSerializer):
-    items = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    items: serializers.SlugRelatedField[ChecklistTemplateItem] = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
 
     class Meta:
         model = ChecklistTemplateSection
@@ -216,7 +240,9 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 class ChecklistItemSerializer(serializers.ModelSerializer):
     """An item; PATCH sets status (with a reason for not applicable), finding, evidence."""
 
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ChecklistItem
@@ -300,7 +326,7 @@ class CostEstimateSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "cost", "result", "created_at"]
         extra_kwargs = {"kind": {"required": True}}
 
-    def _result(self, estimate: CostEstimate, key: str) -> str | None:
+    def _result(self, estimate: CostEstimate, key: str) -> Any:
         return estimate.result.get(key)
 
     def get_seconds(self, estimate: CostEstimate) -> str | None:

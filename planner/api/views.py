@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import NotFoundError
-from planner import selectors, services
+from core.public import NotFoundError
+from planner import selectors
 from planner.api.serializers import (
     ChecklistItemSerializer,
     ChecklistRunCreateSerializer,
@@ -34,6 +37,7 @@ from planner.filtersets import (
     CostEstimateFilterSet,
     ProjectFilterSet,
     RoadmapTaskFilterSet,
+    RoadmapTemplateFilterSet,
 )
 from planner.models import (
     ChecklistItem,
@@ -46,8 +50,14 @@ from planner.models import (
     RoadmapTemplate,
 )
 from planner.permissions import ACCESS
+from planner.services import checklists, costs, projects, roadmaps
 
 PERMISSIONS = [ACCESS.permission(read="view", write="edit")]
+
+
+def request_actor(request: Request) -> User:
+    """The signed-in user acting: PERMISSIONS has refused anonymous requests already."""
+    return cast(User, request.user)
 
 
 class ProjectViewSet(viewsets.ModelViewSet):
@@ -55,21 +65,23 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     serializer_class = ProjectSerializer
     permission_classes = PERMISSIONS
+    # `search` is the FilterSet's (the page's rule: every word in the name or use case).
     filterset_class = ProjectFilterSet
-    search_fields = ["name", "use_case"]
     ordering_fields = ["name", "start_date", "created_at"]
 
     def get_queryset(self):
         return Project.objects.select_related("owner")
 
     def perform_create(self, serializer):
-        serializer.instance = services.project_create(
-            user=self.request.user, **serializer.validated_data
+        serializer.instance = projects.project_create(
+            actor=request_actor(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.project_update(
-            project=serializer.instance, user=self.request.user, **serializer.validated_data
+        serializer.instance = projects.project_update(
+            project=serializer.instance,
+            actor=request_actor(self.request),
+            **serializer.validated_data,
         )
 
     @extend_schema(
@@ -89,27 +101,25 @@ class ProjectViewSet(viewsets.ModelViewSet):
             template = selectors.roadmap_template_get(data.validated_data["template"])
             if template is None:
                 raise NotFoundError(f"No roadmap template “{data.validated_data['template']}”.")
-            roadmap = services.roadmap_instantiate(
+            roadmap = roadmaps.roadmap_instantiate(
                 project=project,
                 template=template,
                 start_date=data.validated_data["start_date"],
                 holiday_country=data.validated_data["holiday_country"],
-                user=request.user,
+                actor=request_actor(request),
             )
             body = RoadmapSerializer(
                 selectors.roadmap_overview(roadmap), context={"request": request}
             ).data
             return Response(body, status=status.HTTP_201_CREATED)
-        roadmap = selectors.project_roadmap(project)
-        if roadmap is None:
+        existing = selectors.project_roadmap(project)
+        if existing is None:
             raise NotFoundError("This project has no roadmap yet.")
-        overview = selectors.roadmap_overview(roadmap)
+        overview = selectors.roadmap_overview(existing)
         return Response(RoadmapSerializer(overview, context={"request": request}).data)
 
 
-def _task_specs(tasks: list[dict] | None) -> list[dict] | None:
-    if tasks is None:
-        return None
+def _task_specs(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **{k: v for k, v in task.items() if k != "dependency_keys"},
@@ -124,28 +134,28 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
 
     serializer_class = RoadmapTemplateSerializer
     permission_classes = PERMISSIONS
-    search_fields = ["name", "slug"]
+    filterset_class = RoadmapTemplateFilterSet
 
     def get_queryset(self):
         return RoadmapTemplate.objects.prefetch_related("tasks__depends_on")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.roadmap_template_create(
-            user=self.request.user, tasks=_task_specs(data.pop("tasks")), **data
+        serializer.instance = roadmaps.roadmap_template_create(
+            actor=request_actor(self.request), tasks=_task_specs(data.pop("tasks")), **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.roadmap_template_update(
+        serializer.instance = roadmaps.roadmap_template_update(
             template=serializer.instance,
-            user=self.request.user,
-            tasks=_task_specs(data.pop("tasks", None)),
+            actor=request_actor(self.request),
+            tasks=_task_specs(data.pop("tasks")) if "tasks" in data else None,
             **data,
         )
 
     def perform_destroy(self, instance):
-        services.roadmap_template_delete(template=instance, user=self.request.user)
+        roadmaps.roadmap_template_delete(template=instance, actor=request_actor(self.request))
 
     @extend_schema(
         request=RoadmapTemplateCopySerializer, responses={201: RoadmapTemplateSerializer}
@@ -154,8 +164,8 @@ class RoadmapTemplateViewSet(viewsets.ModelViewSet):
     def copy(self, request: Request, pk=None) -> Response:
         data = RoadmapTemplateCopySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        copy = services.roadmap_template_copy(
-            template=self.get_object(), user=request.user, **data.validated_data
+        copy = roadmaps.roadmap_template_copy(
+            template=self.get_object(), actor=request_actor(request), **data.validated_data
         )
         return Response(RoadmapTemplateSerializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -196,8 +206,8 @@ class RoadmapTaskViewSet(
         task = self.get_object()
         data = RoadmapTaskSerializer(task, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        task, shifted = services.roadmap_task_update(
-            task=task, user=request.user, **data.validated_data
+        task, shifted = roadmaps.roadmap_task_update(
+            task=task, actor=request_actor(request), **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -207,8 +217,8 @@ class RoadmapTaskViewSet(
         """The task runs late by some business days; its dependents follow."""
         data = RoadmapTaskSlipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task, shifted = services.roadmap_task_slip(
-            task=self.get_object(), user=request.user, **data.validated_data
+        task, shifted = roadmaps.roadmap_task_slip(
+            task=self.get_object(), actor=request_actor(request), **data.validated_data
         )
         return self._change_response(task, shifted)
 
@@ -245,11 +255,11 @@ class ChecklistRunViewSet(
         template = selectors.checklist_template_get(data.validated_data["template"])
         if template is None:
             raise NotFoundError(f"No checklist template “{data.validated_data['template']}”.")
-        run = services.checklist_run_start(
+        run = checklists.checklist_run_start(
             project=data.validated_data["project"],
             template=template,
             title=data.validated_data["title"],
-            user=request.user,
+            actor=request_actor(request),
         )
         return Response(ChecklistRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -291,7 +301,7 @@ class ChecklistItemViewSet(
             "evidence_url": item.evidence_url,
         }
         values.update(data.validated_data)
-        item = services.checklist_item_resolve(item=item, user=request.user, **values)
+        item = checklists.checklist_item_resolve(item=item, actor=request_actor(request), **values)
         return Response(ChecklistItemSerializer(item).data)
 
 
@@ -309,9 +319,9 @@ class PricePresetViewSet(
     def perform_update(self, serializer):
         preset = serializer.instance
         data = serializer.validated_data
-        serializer.instance = services.price_preset_update(
+        serializer.instance = costs.price_preset_update(
             preset=preset,
-            user=self.request.user,
+            actor=request_actor(self.request),
             price_low=data.get("price_low", preset.price_low),
             price_high=data.get("price_high", preset.price_high),
             name=data.get("name", ""),
@@ -335,6 +345,6 @@ class CostEstimateViewSet(
         return CostEstimate.objects.select_related("preset")
 
     def perform_create(self, serializer):
-        serializer.instance = services.cost_estimate_create(
-            user=self.request.user, **serializer.validated_data
+        serializer.instance = costs.cost_estimate_create(
+            actor=request_actor(self.request), **serializer.validated_data
         )

@@ -1,15 +1,10 @@
-"""Install the source material's roadmap template, checklists and GPU price presets."""
+"""Formerly installed the built-in templates and presets; `planner.reference_data` does that
+now (after every migrate), so this migration runs no application code and does nothing."""
 
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from planner.seed import install_builtins
-
-    install_builtins(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("planner", "0001_initial")]
 
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations: list[migrations.operations.base.Operation] = []

@@ -1,10 +1,3 @@
-"""Planner test fixtures: the built-in templates (re-installed after transactional flushes)."""
+"""Fixtures for planner tests: `verdicts` stands in for governance's answers on gates."""
 
-import pytest
-
-from planner.services import builtins_ensure
-
-
-@pytest.fixture(autouse=True)
-def planner_builtins(db):
-    builtins_ensure()
+from tests.planner.governance import verdicts  # noqa: F401 - a fixture, found by name

@@ -386,21 +386,15 @@ def test_task_owner_and_status_change_is_recorded(api, pm, make_user):
 
 
 def test_project_links_a_mix_and_a_policy_by_id(api, pm, legal):
-    from governance.policies.services import policy_default_ensure
-    from governance.services import training_mix_create
+    from tests.planner.governance import default_policy_id, mix_row
 
-    mix = training_mix_create(actor=pm, name="API mix")
-    policy = policy_default_ensure()
+    mix, policy = mix_row("API mix"), default_policy_id()
     response = api(pm).post(
         "/api/v1/projects/",
-        {
-            "name": "Linked",
-            "start_date": "2026-11-30",
-            "training_mix": mix.pk,
-            "policy": policy.pk,
-        },
+        {"name": "Linked", "start_date": "2026-11-30", "training_mix": mix, "policy": policy},
     )
     assert response.status_code == 201, response.json()
+    assert (response.json()["training_mix"], response.json()["policy"]) == (mix, policy)
     project = ProjectFactory._meta.model.objects.get(pk=response.json()["id"])
     tasks = {t["key"]: t for t in instantiate(api(pm), project).json()["tasks"]}
     # The default policy is published; only the mix still waits on Legal.

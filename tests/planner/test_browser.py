@@ -4,13 +4,13 @@ import pytest
 from icalendar import Calendar
 
 from core.roles import Role
-from planner.services import builtins_ensure
+from planner import reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_pm_plans_a_project_end_to_end(page, live_server, login, make_user, tmp_path):
-    builtins_ensure()
+    reference_data.ensure()
     pm = make_user(Role.PM)
     login(pm)
     page.click("nav a[data-nav=planner]")

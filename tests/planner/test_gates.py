@@ -1,17 +1,16 @@
-"""The fine-tune gate opens and closes as Legal acts on the training mix and the policy."""
+"""The fine-tune gate opens and closes with governance's verdicts on the linked mix and policy."""
 
 import pytest
 
-from governance import services as governance
-from governance.policies import services as policies
-from planner.gates import NO_MIX, NO_POLICY, gate_blockers
+from planner.gates import NO_MIX, NO_POLICY, GateReader, gate_blockers
 from planner.models import Gate
-from planner.services import project_update
+from planner.services.projects import project_update
 from tests.planner.factories import ProjectFactory
+from tests.planner.governance import default_policy_id, mix_row, policy_row
 
 pytestmark = pytest.mark.django_db
 
-CATEGORIES = [{"code": "S1", "name": "Violent Crimes", "description": "No help with violence."}]
+NOT_SUBMITTED = "Training mix 'SFT mix' has not been submitted for legal review."
 
 
 def instantiate(client, project):
@@ -22,48 +21,32 @@ def instantiate(client, project):
     return {t["key"]: t for t in response.json()["tasks"]}
 
 
-def draft_mix(pm, name="SFT mix"):
-    dataset = governance.dataset_create(
-        actor=pm, name=f"{name} data", license_expression="CC-BY-4.0"
-    )
-    mix = governance.training_mix_create(
-        actor=pm, name=name, components=[{"dataset": dataset, "weight": 1.0}]
-    )
-    return dataset, mix
-
-
 def test_an_unlinked_project_is_blocked_on_both_links(pm):
     project = ProjectFactory(owner=pm)
     assert gate_blockers(project, Gate.FINE_TUNE) == [NO_MIX, NO_POLICY]
     assert gate_blockers(project, "") == []
 
 
-def test_gate_opens_when_legal_approves_the_mix_and_publishes_the_policy(api, pm, legal):
-    dataset, mix = draft_mix(pm)
-    policy = policies.policy_create(actor=legal, name="Support bot", categories=CATEGORIES)
+def test_gate_opens_when_legal_clears_the_mix_and_publishes_the_policy(api, pm, legal, verdicts):
+    mix, policy = mix_row("SFT mix"), policy_row("Support bot")
+    verdicts.mix_blockers[mix] = [NOT_SUBMITTED]
     project = ProjectFactory(owner=pm)
-    project_update(project=project, user=pm, training_mix=mix, policy=policy)
+    project_update(project=project, actor=pm, training_mix=mix, policy=policy)
     fine_tune = instantiate(api(pm), project)["first-fine-tune"]
     url = f"/api/v1/roadmap-tasks/{fine_tune['id']}/"
 
-    body = api(pm).patch(url, {"status": "doing"}).json()
+    response = api(pm).patch(url, {"status": "doing"})
+    assert response.status_code == 409
+    body = response.json()
     assert body["error"] == "gate_closed"
-    assert "Training mix 'SFT mix' has not been submitted for legal review." in body["blockers"]
-    assert "Policy 'Support bot' has no published version yet." in body["blockers"]
+    assert body["blockers"] == [NOT_SUBMITTED, "Policy 'Support bot' has no published version yet."]
 
-    # The PM submits; Legal approves the dataset and then the mix.
-    governance.training_mix_submit(actor=pm, mix=mix)
-    body = api(pm).patch(url, {"status": "doing"}).json()
-    assert "Training mix 'SFT mix' is awaiting legal review." in body["blockers"]
-    governance.dataset_submit(actor=pm, dataset=dataset)
-    governance.dataset_approve(actor=legal, dataset=dataset)
-    governance.training_mix_approve(actor=legal, mix=mix)
+    verdicts.mix_blockers[mix] = []  # Legal approved the mix and its datasets
     body = api(pm).patch(url, {"status": "doing"}).json()
     assert body["blockers"] == ["Policy 'Support bot' has no published version yet."]
 
     # Legal publishes the policy: the gate opens and Legal can see it did.
-    for verb in ("submit", "approve", "publish"):
-        policies.policy_transition(actor=legal, policy=policy, verb=verb)
+    verdicts.published[policy] = True
     roadmap = api(legal).get(f"/api/v1/projects/{project.pk}/roadmap/").json()
     gated = next(t for t in roadmap["tasks"] if t["key"] == "first-fine-tune")
     assert gated["blockers"] == []
@@ -72,46 +55,36 @@ def test_gate_opens_when_legal_approves_the_mix_and_publishes_the_policy(api, pm
     assert response.json()["task"]["status"] == "doing"
 
 
-def test_gate_closes_again_when_the_policy_is_retired_or_the_mix_changes(api, pm, legal):
-    dataset, mix = draft_mix(pm, name="Chat mix")
-    governance.dataset_submit(actor=pm, dataset=dataset)
-    governance.dataset_approve(actor=legal, dataset=dataset)
-    governance.training_mix_submit(actor=pm, mix=mix)
-    mix = governance.training_mix_approve(actor=legal, mix=mix)
-    policy = policies.policy_create(actor=legal, name="Chat policy", categories=CATEGORIES)
-    for verb in ("submit", "approve", "publish"):
-        policies.policy_transition(actor=legal, policy=policy, verb=verb)
+def test_gate_closes_again_when_a_verdict_is_withdrawn(pm, verdicts):
+    mix, policy = mix_row("Chat mix"), policy_row("Chat policy")
+    verdicts.published[policy] = True
     project = ProjectFactory(owner=pm)
-    project_update(project=project, user=pm, training_mix=mix, policy=policy)
+    project_update(project=project, actor=pm, training_mix=mix, policy=policy)
     assert gate_blockers(project, Gate.FINE_TUNE) == []
 
-    policies.policy_transition(actor=legal, policy=policy, verb="retire")
+    verdicts.published[policy] = False  # retired
     assert gate_blockers(project, Gate.FINE_TUNE) == [
         "Policy 'Chat policy' has no published version yet."
     ]
+    verdicts.mix_blockers[mix] = [
+        "Training mix 'Chat mix' has not been submitted for legal review."
+    ]
+    assert gate_blockers(project, Gate.FINE_TUNE)[0].startswith("Training mix 'Chat mix'")
 
-    # The PM can now link a different published policy: Llama Guard's seeded default.
-    default = policies.policy_default_ensure()
-    project_update(project=project, user=pm, policy=default)
-    assert gate_blockers(project, Gate.FINE_TUNE) == []
 
-    # Changing the approved mix's datasets sends it back to Legal: the gate closes.
-    other = governance.dataset_create(actor=pm, name="Extra data", license_expression="MIT")
-    governance.training_mix_update(
-        actor=pm,
-        mix=mix,
-        components=[{"dataset": dataset, "weight": 1.0}, {"dataset": other, "weight": 0.5}],
-    )
-    project.refresh_from_db()
-    assert "Training mix 'Chat mix' has not been submitted for legal review." in gate_blockers(
-        project, Gate.FINE_TUNE
-    )
+def test_one_reader_asks_about_each_linked_record_once(pm, verdicts):
+    mix, policy = mix_row("Shared mix"), policy_row("Shared policy")
+    projects = [ProjectFactory(owner=pm, training_mix_id=mix, policy_id=policy) for _ in range(3)]
+    reader = GateReader()
+    for project in projects:
+        reader.blockers(project, Gate.FINE_TUNE)
+    assert verdicts.calls == 2
 
 
 def test_the_project_page_and_dashboard_show_the_gate_to_legal(client_as, pm, legal):
-    _, mix = draft_mix(pm, name="Page mix")
+    # Governance's real answers for a draft mix that no one submitted yet.
     project = ProjectFactory(owner=pm, name="Gated project")
-    project_update(project=project, user=pm, training_mix=mix)
+    project_update(project=project, actor=pm, training_mix=mix_row("Page mix"))
     client = client_as(pm)
     client.post(
         f"/planner/projects/{project.pk}/roadmap/",
@@ -122,3 +95,9 @@ def test_the_project_page_and_dashboard_show_the_gate_to_legal(client_as, pm, le
     assert NO_POLICY in html
     html = client_as(legal).get("/planner/").content.decode()
     assert "First fine-tune" in html
+
+
+def test_a_published_default_policy_opens_its_half_of_the_gate(pm):
+    project = ProjectFactory(owner=pm)
+    project_update(project=project, actor=pm, policy=default_policy_id())
+    assert gate_blockers(project, Gate.FINE_TUNE) == [NO_MIX]

@@ -1,97 +1,36 @@
-"""Writes for the planner: projects, roadmaps and their tasks, checklist runs, cost estimates."""
+"""Writes for roadmaps: templates, instantiating one for a project, and changing its tasks."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError, ConflictError
-from core.roles import Role, user_has_role
-from core.services import audit_record, field_changes
-from planner import costing, scheduling
+from core.public import (
+    Actor,
+    ApplicationError,
+    ConflictError,
+    InvalidInput,
+    actor_user,
+    audit_record,
+    field_changes,
+)
+from planner import scheduling
 from planner.gates import gate_blockers
 from planner.models import (
-    ChecklistItem,
-    ChecklistRun,
-    ChecklistTemplate,
-    CostEstimate,
-    PricePreset,
+    TEMPLATE_NAME_UNIQUE,
     Project,
     Roadmap,
     RoadmapTask,
     RoadmapTemplate,
     RoadmapTemplateTask,
 )
-
-PROJECT_FIELDS = (
-    "name",
-    "owner",
-    "start_date",
-    "status",
-    "use_case",
-    "data_sensitivity",
-    "deployment",
-    "model_approach",
-    "model_size",
-    "approach_rationale",
-    "training_mix",
-    "policy",
-)
-
-
-def builtins_ensure() -> None:
-    """Install the source material's templates and price presets where missing."""
-    from django.apps import apps
-
-    from planner.seed import install_builtins
-
-    install_builtins(apps)
-
-
-# --- projects -----------------------------------------------------------------------------
-
-
-def _project_values(project: Project) -> dict[str, Any]:
-    return {name: getattr(project, name) for name in PROJECT_FIELDS if hasattr(Project, name)}
-
-
-def _owner_check(project: Project) -> None:
-    if project.owner_id and not user_has_role(project.owner, Role.PM):
-        raise ValidationError({"owner": "The owner of a project must be a PM."})
-
-
-@transaction.atomic
-def project_create(*, user: User, name: str, start_date: date, **fields: Any) -> Project:
-    fields.setdefault("owner", user)
-    project = Project(name=name, start_date=start_date, **fields)
-    project.full_clean()
-    _owner_check(project)
-    project.save()
-    audit_record(actor=user, target=project, action="project.create")
-    return project
-
-
-@transaction.atomic
-def project_update(*, project: Project, user: User, **fields: Any) -> Project:
-    before = _project_values(project)
-    for name, value in fields.items():
-        if name not in PROJECT_FIELDS:
-            raise ApplicationError(f"{name} cannot be changed here.")
-        setattr(project, name, value)
-    project.full_clean()
-    _owner_check(project)
-    project.save()
-    changes = field_changes(before, _project_values(project))
-    if changes:
-        audit_record(actor=user, target=project, action="project.update", changes=changes)
-    return project
-
+from planner.permissions import ACCESS
 
 # --- roadmap templates --------------------------------------------------------------------
 
@@ -149,15 +88,31 @@ def template_task_specs(template: RoadmapTemplate) -> list[dict[str, Any]]:
     ]
 
 
+def _template_save(template: RoadmapTemplate) -> None:
+    # The database holds the case-insensitive uniqueness rule; the savepoint keeps the outer
+    # transaction usable when it refuses.
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError as exc:
+        if TEMPLATE_NAME_UNIQUE in str(exc):
+            message = _("A roadmap template with this name already exists.")
+            raise InvalidInput(message, fields={"name": [message]}) from None
+        raise
+
+
 @transaction.atomic
 def roadmap_template_create(
-    *, user: User, name: str, slug: str, description: str = "", tasks: list[dict[str, Any]]
+    *, actor: Actor, name: str, slug: str, description: str = "", tasks: list[dict[str, Any]]
 ) -> RoadmapTemplate:
-    template = RoadmapTemplate(name=name, slug=slug, description=description, created_by=user)
-    template.full_clean()
-    template.save()
+    ACCESS.require(actor, "edit")
+    template = RoadmapTemplate(
+        name=name, slug=slug, description=description, created_by=actor_user(actor)
+    )
+    template.full_clean(validate_constraints=False)
+    _template_save(template)
     _template_tasks_write(template, tasks)
-    audit_record(actor=user, target=template, action="roadmap_template.create")
+    audit_record(actor=actor, target=template, action="roadmap_template.create")
     return template
 
 
@@ -165,36 +120,44 @@ def roadmap_template_create(
 def roadmap_template_update(
     *,
     template: RoadmapTemplate,
-    user: User,
+    actor: Actor,
     tasks: list[dict[str, Any]] | None = None,
-    **fields: Any,
+    name: str | None = None,
+    slug: str | None = None,
+    description: str | None = None,
 ) -> RoadmapTemplate:
+    """Change a template's fields (those given) and, when `tasks` is given, its tasks."""
+    ACCESS.require(actor, "edit")
     if template.builtin:
         raise ConflictError("Built-in templates are read-only: copy this one and edit the copy.")
-    for name, value in fields.items():
-        if name not in {"name", "slug", "description"}:
-            raise ApplicationError(f"{name} cannot be changed here.")
-        setattr(template, name, value)
-    template.full_clean()
-    template.save()
+    changes = {"name": name, "slug": slug, "description": description}
+    for field_name, value in changes.items():
+        if value is not None:
+            setattr(template, field_name, value)
+    template.full_clean(validate_constraints=False)
+    _template_save(template)
     if tasks is not None:
         _template_tasks_write(template, tasks)
-    audit_record(actor=user, target=template, action="roadmap_template.update")
+    audit_record(actor=actor, target=template, action="roadmap_template.update")
     return template
 
 
 @transaction.atomic
 def roadmap_template_copy(
-    *, template: RoadmapTemplate, user: User, name: str = "", slug: str = ""
+    *, template: RoadmapTemplate, actor: Actor, name: str = "", slug: str = ""
 ) -> RoadmapTemplate:
-    name = name or f"{template.name} (copy)"
+    if not name:
+        base_name = _("%(name)s (copy)") % {"name": template.name}
+        name, n = base_name, 2
+        while RoadmapTemplate.objects.filter(name__iexact=name).exists():
+            name, n = f"{base_name} {n}", n + 1
     if not slug:
         base = f"{template.slug}-copy"
         slug, n = base, 2
         while RoadmapTemplate.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
     return roadmap_template_create(
-        user=user,
+        actor=actor,
         name=name,
         slug=slug,
         description=template.description,
@@ -203,10 +166,11 @@ def roadmap_template_copy(
 
 
 @transaction.atomic
-def roadmap_template_delete(*, template: RoadmapTemplate, user: User) -> None:
+def roadmap_template_delete(*, template: RoadmapTemplate, actor: Actor) -> None:
+    ACCESS.require(actor, "edit")
     if template.builtin:
         raise ConflictError("Built-in templates cannot be deleted.")
-    audit_record(actor=user, target=template, action="roadmap_template.delete")
+    audit_record(actor=actor, target=template, action="roadmap_template.delete")
     template.delete()
 
 
@@ -227,10 +191,11 @@ def roadmap_instantiate(
     project: Project,
     template: RoadmapTemplate,
     start_date: date,
-    user: User,
+    actor: Actor,
     holiday_country: str = "",
 ) -> Roadmap:
     """Schedule every template task on business days from `start_date` for the project."""
+    ACCESS.require(actor, "edit")
     if Roadmap.objects.filter(project=project).exists():
         raise ConflictError("This project already has a roadmap.")
     holiday_country = holiday_country.upper().strip()
@@ -240,7 +205,7 @@ def roadmap_instantiate(
         template_name=template.name,
         start_date=start_date,
         holiday_country=holiday_country,
-        created_by=user,
+        created_by=actor_user(actor),
     )
     try:
         calendar = roadmap_calendar(roadmap)
@@ -278,7 +243,7 @@ def roadmap_instantiate(
     for spec in specs:
         tasks[spec.pk].depends_on.set([tasks[dep.pk] for dep in spec.depends_on.all()])
     audit_record(
-        actor=user,
+        actor=actor,
         target=project,
         action="roadmap.instantiate",
         note=f"{template.name} from {start_date.isoformat()}",
@@ -312,7 +277,19 @@ def _shift_dependents(task: RoadmapTask) -> list[RoadmapTask]:
     return sorted(changed, key=lambda t: (t.starts_on, t.order))
 
 
-TASK_FIELDS = {"status", "owner", "note", "starts_on", "due_on", "title", "description"}
+class TaskChanges(TypedDict, total=False):
+    """What a person may change on a roadmap task."""
+
+    status: str
+    owner: User | None
+    note: str
+    starts_on: date
+    due_on: date
+    title: str
+    description: str
+
+
+TASK_FIELDS: tuple[str, ...] = tuple(TaskChanges.__annotations__)
 STARTED = {RoadmapTask.Status.DOING, RoadmapTask.Status.DONE}
 
 
@@ -341,10 +318,12 @@ def _apply_move(
 
 @transaction.atomic
 def roadmap_task_update(
-    *, task: RoadmapTask, user: User, **changes: Any
+    *, task: RoadmapTask, actor: Actor, **values: Unpack[TaskChanges]
 ) -> tuple[RoadmapTask, list[RoadmapTask]]:
     """Change a task; moving or slipping it shifts its dependents. Returns (task, shifted)."""
-    unknown = set(changes) - TASK_FIELDS
+    ACCESS.require(actor, "edit")
+    changes: dict[str, Any] = dict(values)
+    unknown = set(changes) - set(TASK_FIELDS)
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     task = (
@@ -384,7 +363,7 @@ def roadmap_task_update(
     if changes_made:
         note = f"{len(shifted)} dependent task(s) shifted." if shifted else ""
         audit_record(
-            actor=user, target=task, action="roadmap_task.update", changes=changes_made, note=note
+            actor=actor, target=task, action="roadmap_task.update", changes=changes_made, note=note
         )
     return task, shifted
 
@@ -394,185 +373,12 @@ def _changed(before: dict[str, Any], task: RoadmapTask) -> set[str]:
 
 
 def roadmap_task_slip(
-    *, task: RoadmapTask, user: User, business_days: int
+    *, task: RoadmapTask, actor: Actor, business_days: int
 ) -> tuple[RoadmapTask, list[RoadmapTask]]:
     """The task runs late by `business_days`: its due date moves, dependents follow."""
     if business_days < 1:
         raise ApplicationError("A slip is at least one business day.")
     calendar = roadmap_calendar(task.roadmap)
     return roadmap_task_update(
-        task=task, user=user, due_on=calendar.add_business_days(task.due_on, business_days)
+        task=task, actor=actor, due_on=calendar.add_business_days(task.due_on, business_days)
     )
-
-
-# --- checklists ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def checklist_run_start(
-    *, project: Project, template: ChecklistTemplate, user: User, title: str = ""
-) -> ChecklistRun:
-    run = ChecklistRun.objects.create(
-        project=project,
-        template=template,
-        template_slug=template.slug,
-        title=title or template.name,
-        ordered=template.ordered,
-        created_by=user,
-    )
-    items = [
-        ChecklistItem(
-            run=run,
-            section=section.title,
-            step=step,
-            order=order,
-            text=item.text,
-            help=item.help,
-        )
-        for step, section in enumerate(template.sections.prefetch_related("items"))
-        for order, item in enumerate(section.items.all())
-    ]
-    ChecklistItem.objects.bulk_create(items)
-    audit_record(actor=user, target=project, action="checklist.start", note=run.title)
-    return run
-
-
-@transaction.atomic
-def checklist_item_resolve(
-    *,
-    item: ChecklistItem,
-    user: User,
-    status: str,
-    reason: str = "",
-    finding: str = "",
-    evidence_url: str = "",
-) -> ChecklistItem:
-    """Set an item to pass / fail / not applicable (with a reason), or reopen it."""
-    item = ChecklistItem.objects.select_for_update().select_related("run").get(pk=item.pk)
-    if status not in ChecklistItem.Status.values:
-        raise ValidationError({"status": f"Unknown status “{status}”."})
-    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason.strip():
-        raise ValidationError({"reason": "Say why this item does not apply."})
-    if item.run.ordered and status != ChecklistItem.Status.OPEN:
-        earlier_open = item.run.items.filter(step__lt=item.step, status=ChecklistItem.Status.OPEN)
-        first = earlier_open.order_by("step", "order").first()
-        if first is not None:
-            raise ConflictError(
-                f"Resolve “{first.section}” first: “{first.text}” is still open. "
-                "This checklist goes in order because most failures are in the earlier steps.",
-                code="out_of_order",
-                extra={"blocking_item": first.pk},
-            )
-    before = {"status": item.status, "reason": item.reason, "finding": item.finding}
-    item.status = status
-    item.reason = reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
-    item.finding = finding
-    item.evidence_url = evidence_url
-    if status == ChecklistItem.Status.OPEN:
-        item.resolved_by, item.resolved_at = None, None
-    else:
-        item.resolved_by, item.resolved_at = user, timezone.now()
-    item.full_clean(exclude=["run"])
-    item.save()
-    audit_record(
-        actor=user,
-        target=item,
-        action="checklist_item.resolve",
-        changes=field_changes(
-            before, {"status": item.status, "reason": item.reason, "finding": item.finding}
-        ),
-    )
-    return item
-
-
-# --- cost estimates -----------------------------------------------------------------------
-
-
-def _decimal_dict(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, Decimal):
-            out[key] = str(value)
-        elif isinstance(value, tuple):
-            out[key] = [str(v) for v in value]
-        else:
-            out[key] = value
-    return out
-
-
-@transaction.atomic
-def cost_estimate_create(
-    *,
-    user: User,
-    kind: str,
-    project: Project | None = None,
-    label: str = "",
-    preset: PricePreset | None = None,
-    **inputs: Any,
-) -> CostEstimate:
-    """Compute and save an estimate; a preset supplies the GPU price when none is given."""
-    if preset is not None and inputs.get("price_per_gpu_hour") is None:
-        inputs["price_per_gpu_hour"] = preset.price_low
-    estimate = CostEstimate(
-        project=project, kind=kind, label=label, preset=preset, created_by=user, **inputs
-    )
-    try:
-        if kind == CostEstimate.Kind.TRAINING:
-            required = ["tokens", "tokens_per_second_per_gpu", "gpus", "price_per_gpu_hour"]
-            _require(inputs, required)
-            training = costing.training_estimate(**{name: inputs[name] for name in required})
-            estimate.result = _decimal_dict(training.__dict__)
-            estimate.cost = training.cost
-        elif kind == CostEstimate.Kind.INFERENCE:
-            _require(inputs, ["pricing", "requests_per_day", "tokens_per_request"])
-            if inputs["pricing"] == CostEstimate.Pricing.API:
-                _require(inputs, ["price_per_million_tokens"])
-                inference = costing.inference_estimate_api(
-                    requests_per_day=inputs["requests_per_day"],
-                    tokens_per_request=inputs["tokens_per_request"],
-                    price_per_million_tokens=inputs["price_per_million_tokens"],
-                )
-            else:
-                _require(inputs, ["serving_tokens_per_second_per_gpu", "price_per_gpu_hour"])
-                inference = costing.inference_estimate_serving(
-                    requests_per_day=inputs["requests_per_day"],
-                    tokens_per_request=inputs["tokens_per_request"],
-                    serving_tokens_per_second_per_gpu=inputs["serving_tokens_per_second_per_gpu"],
-                    price_per_gpu_hour=inputs["price_per_gpu_hour"],
-                )
-            estimate.result = _decimal_dict(inference.__dict__)
-            estimate.cost = inference.monthly_cost
-        else:
-            raise ValidationError({"kind": "kind is training or inference."})
-    except ValueError as exc:
-        raise ApplicationError(str(exc)) from exc
-    estimate.full_clean()
-    estimate.save()
-    return estimate
-
-
-def _require(inputs: dict[str, Any], names: list[str]) -> None:
-    missing = [name for name in names if inputs.get(name) in (None, "")]
-    if missing:
-        raise ValidationError({name: "This estimate needs this field." for name in missing})
-
-
-@transaction.atomic
-def price_preset_update(
-    *, preset: PricePreset, user: User, price_low: Decimal, price_high: Decimal, name: str = ""
-) -> PricePreset:
-    if price_high < price_low:
-        raise ValidationError({"price_high": "The high price cannot be below the low price."})
-    before = {"price_low": preset.price_low, "price_high": preset.price_high}
-    preset.price_low, preset.price_high = price_low, price_high
-    if name:
-        preset.name = name
-    preset.full_clean()
-    preset.save()
-    audit_record(
-        actor=user,
-        target=preset,
-        action="price_preset.update",
-        changes=field_changes(before, {"price_low": price_low, "price_high": price_high}),
-    )
-    return preset

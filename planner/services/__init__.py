@@ -1,0 +1,1 @@
+"""Planner writes, one module per sub-domain; callers import the module they need."""

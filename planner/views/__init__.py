@@ -1,0 +1,1 @@
+"""Planner pages, one module per part of the app; urls.py imports each module."""
