@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import User
 from django.utils import timezone
 
-from core.roles import Role
+from core.public import SYSTEM, Role, users_with_role
 from governance import services
 from governance.catalog import catalog_seed
 from governance.models import Dataset, ReviewStatus, TrainingMix
@@ -228,14 +227,14 @@ DEMO_MIX_COMPONENTS = [
 
 def load_demo(stdout) -> None:
     catalog_seed()
-    pm = User.objects.filter(groups__name=Role.PM.value).order_by("pk").first()
-    legal = User.objects.filter(groups__name=Role.LEGAL.value).order_by("pk").first()
+    pm = users_with_role(Role.PM).order_by("pk").first()
+    legal = users_with_role(Role.LEGAL).order_by("pk").first()
     created = 0
     for name, hub_id, expression, fields, status in DEMO_DATASETS:
         if Dataset.objects.filter(name=name).exists():
             continue
         dataset = services.dataset_create(
-            actor=None,
+            actor=SYSTEM,
             name=name,
             hub_id=hub_id,
             homepage=fields.pop("homepage", HF + hub_id),
@@ -262,7 +261,7 @@ def load_demo(stdout) -> None:
     if not TrainingMix.objects.filter(name=DEMO_MIX).exists():
         by_name = {d.name: d for d in Dataset.objects.filter(name__in=dict(DEMO_MIX_COMPONENTS))}
         services.training_mix_create(
-            actor=None,
+            actor=SYSTEM,
             name=DEMO_MIX,
             description="Instruction tuning for the customer-support assistant.",
             components=[

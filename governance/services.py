@@ -16,9 +16,19 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from core.errors import ApplicationError, ConflictError
-from core.roles import Role
-from core.services import audit_record, field_changes, notify
+from core.public import (
+    Actor,
+    ApplicationError,
+    ConflictError,
+    InvalidInput,
+    Role,
+    actor_user,
+    audit_record,
+    error_messages,
+    field_changes,
+    notify,
+    users_with_role,
+)
 from governance import cards, licensing, selectors
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
 from governance.permissions import ACCESS
@@ -71,39 +81,44 @@ LICENSE_FACT_FIELDS = (
 
 
 def _legal_users() -> list[User]:
-    return list(User.objects.filter(groups__name=Role.LEGAL.value, is_active=True).distinct())
+    return list(users_with_role(Role.LEGAL))
 
 
 def _normalized_expression(text: str) -> str:
     try:
         return licensing.normalize_license_expression(text)
     except licensing.LicenseExpressionInvalid as exc:
-        raise ValidationError({"license_expression": exc.message}) from exc
+        raise InvalidInput(exc.message, fields={"license_expression": [exc.message]}) from exc
 
 
 # --- licenses --------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def license_override(*, actor: User, license: License, reason: str, **facts: Any) -> License:
+def license_override(*, actor: Actor, license: License, reason: str, **facts: Any) -> License:
     """Legal corrects the facts of a license; who and why are recorded and verdicts refresh."""
     ACCESS.require(actor, "review")
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the facts are overridden."})
+        raise InvalidInput(
+            "Say why the facts are overridden.",
+            fields={"reason": ["Say why the facts are overridden."]},
+        )
     unknown = set(facts) - set(LICENSE_FACT_FIELDS)
     if unknown:
         raise ApplicationError(f"These license facts cannot be set: {', '.join(sorted(unknown))}.")
     before = {name: getattr(license, name) for name in LICENSE_FACT_FIELDS}
     for name, value in facts.items():
         setattr(license, name, value)
-    license.overridden_by = actor
+    license.overridden_by = actor_user(actor)
     license.overridden_at = timezone.now()
     license.override_reason = reason.strip()
-    license.facts_source = f"Override by {actor.get_username()}"
+    license.facts_source = f"Override by {actor}"
     license.full_clean()
     license.save()
     changes = field_changes(before, {name: getattr(license, name) for name in LICENSE_FACT_FIELDS})
-    audit_record(actor=actor, target=license, action="overridden", changes=changes, note=reason)
+    audit_record(
+        actor=actor, target=license, action="license.override", changes=changes, note=reason
+    )
     for dataset in selectors.licenses_used_by(license):
         _refresh_verdict(dataset)
         dataset.save(update_fields=["verdict", "commercial_use", "needs_legal_review"])
@@ -150,33 +165,35 @@ def _apply(dataset: Dataset, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def dataset_create(*, actor: User | None, name: str, **fields: Any) -> Dataset:
-    if actor is not None:
-        ACCESS.require(actor, "edit")
+def dataset_create(*, actor: Actor, name: str, **fields: Any) -> Dataset:
+    ACCESS.require(actor, "edit")
     if Dataset.objects.filter(name__iexact=name.strip()).exists():
-        raise ValidationError({"name": f"A dataset named '{name.strip()}' already exists."})
-    dataset = Dataset(created_by=actor if actor and actor.is_authenticated else None)
-    fields.setdefault("steward", actor if actor and actor.is_authenticated else None)
+        message = f"A dataset named '{name.strip()}' already exists."
+        raise InvalidInput(message, fields={"name": [message]})
+    dataset = Dataset(created_by=actor_user(actor))
+    fields.setdefault("steward", actor_user(actor))
     _apply(dataset, {"name": name, **fields})
     dataset.full_clean()
     _refresh_verdict(dataset)
     dataset.save()
     filled = {k: v for k, v in _snapshot(dataset).items() if v not in (None, "", [], False)}
-    audit_record(actor=actor, target=dataset, action="created", changes=field_changes({}, filled))
+    audit_record(
+        actor=actor, target=dataset, action="dataset.create", changes=field_changes({}, filled)
+    )
     return dataset
 
 
 @transaction.atomic
-def dataset_update(*, actor: User | None, dataset: Dataset, **fields: Any) -> Dataset:
-    if actor is not None:
-        ACCESS.require(actor, "edit")
+def dataset_update(*, actor: Actor, dataset: Dataset, **fields: Any) -> Dataset:
+    ACCESS.require(actor, "edit")
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     before = _snapshot(dataset)
     _apply(dataset, fields)
     if "name" in fields and (
         Dataset.objects.filter(name__iexact=dataset.name).exclude(pk=dataset.pk).exists()
     ):
-        raise ValidationError({"name": f"A dataset named '{dataset.name}' already exists."})
+        message = f"A dataset named '{dataset.name}' already exists."
+        raise InvalidInput(message, fields={"name": [message]})
     dataset.full_clean()
     after = _snapshot(dataset)
     changes = field_changes(before, after)
@@ -188,12 +205,14 @@ def dataset_update(*, actor: User | None, dataset: Dataset, **fields: Any) -> Da
     _refresh_verdict(dataset)
     dataset.save()
     if changes:
-        audit_record(actor=actor, target=dataset, action="updated", changes=changes, note=note)
+        audit_record(
+            actor=actor, target=dataset, action="dataset.update", changes=changes, note=note
+        )
     return dataset
 
 
 @transaction.atomic
-def dataset_delete(*, actor: User, dataset: Dataset) -> None:
+def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
     ACCESS.require(actor, "edit")
     mixes = list(
         TrainingMix.objects.filter(components__dataset=dataset).values_list("name", flat=True)
@@ -203,12 +222,12 @@ def dataset_delete(*, actor: User, dataset: Dataset) -> None:
             f"'{dataset.name}' is used by the training mix(es) {', '.join(sorted(mixes))}; "
             "remove it from them first."
         )
-    audit_record(actor=actor, target=dataset, action="deleted")
+    audit_record(actor=actor, target=dataset, action="dataset.delete")
     dataset.delete()
 
 
 def _transition(
-    dataset: Dataset, *, actor: User, to: str, action: str, note: str = "", **extra: Any
+    dataset: Dataset, *, actor: Actor, to: str, action: str, note: str = "", **extra: Any
 ) -> Dataset:
     before = {"status": dataset.status, **{name: getattr(dataset, name) for name in extra}}
     dataset.status = to
@@ -223,7 +242,7 @@ def _transition(
 
 
 @transaction.atomic
-def dataset_submit(*, actor: User, dataset: Dataset, note: str = "") -> Dataset:
+def dataset_submit(*, actor: Actor, dataset: Dataset, note: str = "") -> Dataset:
     """Send a draft (or a rejected dataset, once fixed) to Legal's review queue."""
     ACCESS.require(actor, "edit")
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
@@ -233,19 +252,18 @@ def dataset_submit(*, actor: User, dataset: Dataset, note: str = "") -> Dataset:
             "only a draft or a rejected dataset can be submitted."
         )
     _refresh_verdict(dataset)
-    _transition(dataset, actor=actor, to=ReviewStatus.IN_REVIEW, action="submitted", note=note)
+    _transition(dataset, actor=actor, to=ReviewStatus.IN_REVIEW, action="dataset.submit", note=note)
     notify(
         users=[user for user in _legal_users() if user.pk != actor.pk],
         title=f"Dataset awaiting legal review: {dataset.name}",
-        body=f"{actor.get_username()} submitted '{dataset.name}' "
-        f"({dataset.license_expression or 'no license'}).",
+        body=f"{actor} submitted '{dataset.name}' ({dataset.license_expression or 'no license'}).",
         url=dataset.get_absolute_url(),
     )
     return dataset
 
 
 def _decide(
-    *, actor: User, dataset: Dataset, to: str, action: str, note: str, next_review: date | None
+    *, actor: Actor, dataset: Dataset, to: str, action: str, note: str, next_review: date | None
 ) -> Dataset:
     ACCESS.require(actor, "review")
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
@@ -261,7 +279,7 @@ def _decide(
         to=to,
         action=action,
         note=note,
-        reviewer=actor,
+        reviewer=actor_user(actor),
         reviewed_at=timezone.now(),
         decision_note=note,
         next_review_date=next_review,
@@ -280,7 +298,7 @@ def _decide(
 @transaction.atomic
 def dataset_approve(
     *,
-    actor: User,
+    actor: Actor,
     dataset: Dataset,
     note: str = "",
     conditions: str = "",
@@ -289,13 +307,14 @@ def dataset_approve(
     """Legal approves; with conditions, the conditions are the decision note."""
     next_review = next_review_date or timezone.localdate() + timedelta(days=REVIEW_INTERVAL_DAYS)
     if next_review <= timezone.localdate():
-        raise ValidationError({"next_review_date": "The next review date must be in the future."})
+        message = "The next review date must be in the future."
+        raise InvalidInput(message, fields={"next_review_date": [message]})
     if conditions.strip():
         return _decide(
             actor=actor,
             dataset=dataset,
             to=ReviewStatus.APPROVED_WITH_CONDITIONS,
-            action="approved with conditions",
+            action="dataset.approve_with_conditions",
             note=conditions.strip() + (f"\n{note.strip()}" if note.strip() else ""),
             next_review=next_review,
         )
@@ -303,33 +322,34 @@ def dataset_approve(
         actor=actor,
         dataset=dataset,
         to=ReviewStatus.APPROVED,
-        action="approved",
+        action="dataset.approve",
         note=note.strip(),
         next_review=next_review,
     )
 
 
 @transaction.atomic
-def dataset_reject(*, actor: User, dataset: Dataset, note: str) -> Dataset:
+def dataset_reject(*, actor: Actor, dataset: Dataset, note: str) -> Dataset:
     if not note.strip():
-        raise ValidationError({"note": "Say why the dataset is rejected."})
+        message = "Say why the dataset is rejected."
+        raise InvalidInput(message, fields={"note": [message]})
     return _decide(
         actor=actor,
         dataset=dataset,
         to=ReviewStatus.REJECTED,
-        action="rejected",
+        action="dataset.reject",
         note=note.strip(),
         next_review=None,
     )
 
 
 @transaction.atomic
-def dataset_import_card(*, actor: User, card: str, hub_id: str = "") -> Dataset:
+def dataset_import_card(*, actor: Actor, card: str, hub_id: str = "") -> Dataset:
     """Create a draft from a Hugging Face dataset card; unmapped licenses are noted for review."""
     try:
         data = cards.parse_dataset_card(card, hub_id=hub_id)
     except cards.CardInvalid as exc:
-        raise ValidationError({"card": str(exc)}) from exc
+        raise InvalidInput(str(exc), fields={"card": [str(exc)]}) from exc
     dataset = dataset_create(
         actor=actor,
         name=data.name,
@@ -344,13 +364,13 @@ def dataset_import_card(*, actor: User, card: str, hub_id: str = "") -> Dataset:
         audit_record(
             actor=actor,
             target=dataset,
-            action="imported from card",
+            action="dataset.import_card",
             note=" ".join(data.review_reasons),
         )
         dataset.decision_note = " ".join(data.review_reasons)
         dataset.save(update_fields=["decision_note"])
     else:
-        audit_record(actor=actor, target=dataset, action="imported from card")
+        audit_record(actor=actor, target=dataset, action="dataset.import_card")
     return dataset
 
 
@@ -412,7 +432,7 @@ def _newlines(value: str | list[str] | None) -> int:
     return sum(item.count("\n") for item in values)
 
 
-def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
+def datasets_import_csv(*, actor: Actor, text: str) -> dict[str, int]:
     """Create or update datasets from CSV (the export's columns); all rows or none.
 
     New datasets start as drafts; the status column is ignored (only Legal decides).
@@ -459,7 +479,7 @@ def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
                 else:
                     dataset_create(actor=actor, **values)
                     created += 1
-            except ValidationError as exc:
+            except (ApplicationError, ValidationError) as exc:
                 errors.append({"line": line, "errors": _messages(exc)})
         if errors:
             # Raising inside the block rolls back the rows already written.
@@ -467,10 +487,12 @@ def datasets_import_csv(*, actor: User, text: str) -> dict[str, int]:
     return {"created": created, "updated": updated}
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" for field, errs in exc.message_dict.items() for m in errs]
-    return list(exc.messages)
+def _messages(exc: ApplicationError | ValidationError) -> list[str]:
+    return [
+        f"{field}: {message}" if field else message
+        for field, messages in error_messages(exc).items()
+        for message in messages
+    ]
 
 
 def _csv_error(errors: list[dict[str, Any]]) -> ApplicationError:
@@ -482,8 +504,9 @@ def _csv_error(errors: list[dict[str, Any]]) -> ApplicationError:
     )
 
 
-def datasets_flag_overdue(*, today: date | None = None) -> int:
+def datasets_flag_overdue(*, actor: Actor, today: date | None = None) -> int:
     """Notify stewards of datasets whose review date has passed (once per due date)."""
+    ACCESS.require(actor, "review")
     today = today or timezone.localdate()
     due = list(
         Dataset.objects.select_related("steward")
@@ -499,9 +522,9 @@ def datasets_flag_overdue(*, today: date | None = None) -> int:
             if not flagged:
                 continue
             audit_record(
-                actor=None,
+                actor=actor,
                 target=dataset,
-                action="review overdue",
+                action="dataset.flag_overdue",
                 note=f"The review was due on {dataset.next_review_date:%Y-%m-%d}.",
             )
             recipients = [dataset.steward] if dataset.steward else legal
@@ -518,6 +541,10 @@ def datasets_flag_overdue(*, today: date | None = None) -> int:
 # --- training mixes --------------------------------------------------------------------------
 
 
+def _component_error(message: str) -> InvalidInput:
+    return InvalidInput(message, fields={"components": [message]})
+
+
 def _component_rows(components: Iterable[dict[str, Any]]) -> list[tuple[Dataset, float]]:
     rows: list[tuple[Dataset, float]] = []
     seen: set[int] = set()
@@ -526,21 +553,17 @@ def _component_rows(components: Iterable[dict[str, Any]]) -> list[tuple[Dataset,
         if not isinstance(dataset, Dataset):
             dataset = Dataset.objects.filter(pk=dataset).first()
         if dataset is None:
-            raise ValidationError({"components": f"Component {index + 1}: no such dataset."})
+            raise _component_error(f"Component {index + 1}: no such dataset.")
         try:
             weight = float(component.get("weight", 1.0))
             if not math.isfinite(weight):
                 raise ValueError(weight)
         except (TypeError, ValueError):
-            raise ValidationError(
-                {"components": f"Component {index + 1}: the weight must be a number."}
-            ) from None
+            raise _component_error(f"Component {index + 1}: the weight must be a number.") from None
         if weight <= 0:
-            raise ValidationError(
-                {"components": f"{dataset.name}: the weight must be greater than zero."}
-            )
+            raise _component_error(f"{dataset.name}: the weight must be greater than zero.")
         if dataset.pk in seen:
-            raise ValidationError({"components": f"{dataset.name} is in the mix twice."})
+            raise _component_error(f"{dataset.name} is in the mix twice.")
         seen.add(dataset.pk)
         rows.append((dataset, weight))
     return rows
@@ -558,20 +581,20 @@ def _mix_snapshot(mix: TrainingMix) -> dict[str, Any]:
 @transaction.atomic
 def training_mix_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     description: str = "",
     components: Sequence[dict[str, Any]] = (),
 ) -> TrainingMix:
-    if actor is not None:
-        ACCESS.require(actor, "edit")
+    ACCESS.require(actor, "edit")
     if TrainingMix.objects.filter(name__iexact=name.strip()).exists():
-        raise ValidationError({"name": f"A training mix named '{name.strip()}' already exists."})
+        message = f"A training mix named '{name.strip()}' already exists."
+        raise InvalidInput(message, fields={"name": [message]})
     rows = _component_rows(components)
     mix = TrainingMix(
         name=name.strip(),
         description=description.strip(),
-        created_by=actor if actor and actor.is_authenticated else None,
+        created_by=actor_user(actor),
     )
     mix.full_clean()
     mix.save()
@@ -579,7 +602,10 @@ def training_mix_create(
         [MixComponent(mix=mix, dataset=dataset, weight=weight) for dataset, weight in rows]
     )
     audit_record(
-        actor=actor, target=mix, action="created", changes=field_changes({}, _mix_snapshot(mix))
+        actor=actor,
+        target=mix,
+        action="training_mix.create",
+        changes=field_changes({}, _mix_snapshot(mix)),
     )
     return mix
 
@@ -587,22 +613,20 @@ def training_mix_create(
 @transaction.atomic
 def training_mix_update(
     *,
-    actor: User | None,
+    actor: Actor,
     mix: TrainingMix,
     name: str | None = None,
     description: str | None = None,
     components: Sequence[dict[str, Any]] | None = None,
 ) -> TrainingMix:
     """Edit a mix; changing its datasets after a review decision sends it back to draft."""
-    if actor is not None:
-        ACCESS.require(actor, "edit")
+    ACCESS.require(actor, "edit")
     mix = TrainingMix.objects.select_for_update().get(pk=mix.pk)
     before = _mix_snapshot(mix)
     if name is not None:
         if TrainingMix.objects.filter(name__iexact=name.strip()).exclude(pk=mix.pk).exists():
-            raise ValidationError(
-                {"name": f"A training mix named '{name.strip()}' already exists."}
-            )
+            message = f"A training mix named '{name.strip()}' already exists."
+            raise InvalidInput(message, fields={"name": [message]})
         mix.name = name.strip()
     if description is not None:
         mix.description = description.strip()
@@ -623,38 +647,40 @@ def training_mix_update(
     mix.save()
     changes = field_changes(before, _mix_snapshot(mix))
     if changes:
-        audit_record(actor=actor, target=mix, action="updated", changes=changes, note=note)
+        audit_record(
+            actor=actor, target=mix, action="training_mix.update", changes=changes, note=note
+        )
     return mix
 
 
 @transaction.atomic
-def training_mix_delete(*, actor: User, mix: TrainingMix) -> None:
+def training_mix_delete(*, actor: Actor, mix: TrainingMix) -> None:
     ACCESS.require(actor, "edit")
     if mix.status == TrainingMix.Status.APPROVED:
         ACCESS.require(actor, "review")
-    audit_record(actor=actor, target=mix, action="deleted")
+    audit_record(actor=actor, target=mix, action="training_mix.delete")
     mix.delete()
 
 
-def _mix_transition(mix: TrainingMix, *, actor: User, to: str, action: str, note: str) -> None:
+def _mix_transition(mix: TrainingMix, *, actor: Actor, to: str, verb: str, note: str) -> None:
     before = {"status": mix.status}
     mix.status = to
-    if action in ("approved", "rejected"):
-        mix.reviewer = actor
+    if verb in ("approve", "reject"):
+        mix.reviewer = actor_user(actor)
         mix.reviewed_at = timezone.now()
         mix.decision_note = note
     mix.save()
     audit_record(
         actor=actor,
         target=mix,
-        action=action,
+        action=f"training_mix.{verb}",
         changes=field_changes(before, {"status": mix.status}),
         note=note,
     )
 
 
 @transaction.atomic
-def training_mix_submit(*, actor: User, mix: TrainingMix, note: str = "") -> TrainingMix:
+def training_mix_submit(*, actor: Actor, mix: TrainingMix, note: str = "") -> TrainingMix:
     ACCESS.require(actor, "edit")
     mix = TrainingMix.objects.select_for_update().get(pk=mix.pk)
     if mix.status not in (TrainingMix.Status.DRAFT, TrainingMix.Status.REJECTED):
@@ -664,20 +690,18 @@ def training_mix_submit(*, actor: User, mix: TrainingMix, note: str = "") -> Tra
         )
     if not mix.components.exists():
         raise ApplicationError(f"Add datasets to '{mix.name}' before submitting it.")
-    _mix_transition(
-        mix, actor=actor, to=TrainingMix.Status.IN_REVIEW, action="submitted", note=note
-    )
+    _mix_transition(mix, actor=actor, to=TrainingMix.Status.IN_REVIEW, verb="submit", note=note)
     notify(
         users=[user for user in _legal_users() if user.pk != actor.pk],
         title=f"Training mix awaiting legal review: {mix.name}",
-        body=f"{actor.get_username()} submitted the training mix '{mix.name}'.",
+        body=f"{actor} submitted the training mix '{mix.name}'.",
         url=mix.get_absolute_url(),
     )
     return mix
 
 
 @transaction.atomic
-def training_mix_approve(*, actor: User, mix: TrainingMix, note: str = "") -> TrainingMix:
+def training_mix_approve(*, actor: Actor, mix: TrainingMix, note: str = "") -> TrainingMix:
     """Legal approves a mix whose datasets are all approved and free of conflicts."""
     ACCESS.require(actor, "review")
     mix = TrainingMix.objects.select_for_update().get(pk=mix.pk)
@@ -692,15 +716,16 @@ def training_mix_approve(*, actor: User, mix: TrainingMix, note: str = "") -> Tr
             f"'{mix.name}' cannot be approved: " + " ".join(problems),
             extra={"blockers": problems},
         )
-    _mix_transition(mix, actor=actor, to=TrainingMix.Status.APPROVED, action="approved", note=note)
+    _mix_transition(mix, actor=actor, to=TrainingMix.Status.APPROVED, verb="approve", note=note)
     return mix
 
 
 @transaction.atomic
-def training_mix_reject(*, actor: User, mix: TrainingMix, note: str) -> TrainingMix:
+def training_mix_reject(*, actor: Actor, mix: TrainingMix, note: str) -> TrainingMix:
     ACCESS.require(actor, "review")
     if not note.strip():
-        raise ValidationError({"note": "Say why the mix is rejected."})
+        message = "Say why the mix is rejected."
+        raise InvalidInput(message, fields={"note": [message]})
     mix = TrainingMix.objects.select_for_update().get(pk=mix.pk)
     if mix.status != TrainingMix.Status.IN_REVIEW:
         raise ConflictError(
@@ -708,6 +733,6 @@ def training_mix_reject(*, actor: User, mix: TrainingMix, note: str) -> Training
             "only a mix in legal review can be rejected."
         )
     _mix_transition(
-        mix, actor=actor, to=TrainingMix.Status.REJECTED, action="rejected", note=note.strip()
+        mix, actor=actor, to=TrainingMix.Status.REJECTED, verb="reject", note=note.strip()
     )
     return mix

@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from core.public import SYSTEM
 from governance import services
 
 
 @shared_task(name="governance.datasets_flag_overdue")
 def datasets_flag_overdue() -> int:
-    return services.datasets_flag_overdue()
+    return services.datasets_flag_overdue(actor=SYSTEM)

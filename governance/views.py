@@ -6,16 +6,22 @@ import math
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import ApplicationError
-from core.htmx import render_page
-from core.selectors import audit_history
+from core.public import (
+    ApplicationError,
+    InvalidInput,
+    PermissionDenied,
+    audit_history,
+    error_text,
+    form_apply_error,
+    render_page,
+)
 from governance import selectors, services
 from governance.filtersets import DatasetFilterSet
 from governance.forms import (
@@ -30,14 +36,6 @@ from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _dataset_or_404(pk: int) -> Dataset:
@@ -112,8 +110,8 @@ def license_detail(request: HttpRequest, spdx_id: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     **facts,
                 )
-            except ValidationError as exc:
-                _form_errors(form, exc)
+            except (ApplicationError, ValidationError) as exc:
+                form_apply_error(form, exc)
             else:
                 messages.success(request, f"The facts of {license_obj.spdx_id} were overridden.")
                 return redirect(license_obj.get_absolute_url())
@@ -155,8 +153,8 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             dataset = services.dataset_create(actor=request.user, name=data.pop("name"), **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except (ApplicationError, ValidationError) as exc:
+            form_apply_error(form, exc)
         else:
             messages.success(request, f"'{dataset.name}' was added as a draft.")
             return redirect(dataset.get_absolute_url())
@@ -173,8 +171,8 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
             dataset = services.dataset_update(
                 actor=request.user, dataset=dataset, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except (ApplicationError, ValidationError) as exc:
+            form_apply_error(form, exc)
         else:
             messages.success(request, f"'{dataset.name}' was saved.")
             return redirect(dataset.get_absolute_url())
@@ -208,8 +206,8 @@ def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
         dataset = services.dataset_submit(
             actor=request.user, dataset=dataset, note=request.POST.get("note", "")
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"'{dataset.name}' was sent to legal review.")
     return redirect(dataset.get_absolute_url())
@@ -235,10 +233,10 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
                 dataset = services.dataset_reject(
                     actor=request.user, dataset=dataset, note=data["note"]
                 )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except (InvalidInput, ValidationError) as exc:
+            form_apply_error(form, exc)
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_text(exc))
             return redirect(dataset.get_absolute_url())
         else:
             messages.success(
@@ -265,8 +263,8 @@ def dataset_import_card(request: HttpRequest) -> HttpResponse:
                 card=form.cleaned_data["card"],
                 hub_id=form.cleaned_data["hub_id"],
             )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except (ApplicationError, ValidationError) as exc:
+            form_apply_error(form, exc)
         else:
             messages.success(request, f"'{dataset.name}' was imported as a draft.")
             return redirect(dataset.get_absolute_url())
@@ -422,8 +420,8 @@ def _mix_form(request: HttpRequest, mix: TrainingMix | None) -> HttpResponse:
                     mix = services.training_mix_update(
                         actor=request.user, mix=mix, components=components, **form.cleaned_data
                     )
-            except ValidationError as exc:
-                _form_errors(form, exc)
+            except (ApplicationError, ValidationError) as exc:
+                form_apply_error(form, exc)
             else:
                 messages.success(request, f"The training mix '{mix.name}' was saved.")
                 return redirect(mix.get_absolute_url())
@@ -492,10 +490,10 @@ def mix_workflow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             mix = services.training_mix_reject(actor=request.user, mix=mix, note=note)
         else:
             raise Http404("No such step.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except PermissionDenied:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"'{mix.name}' is now {mix.get_status_display().lower()}.")
     return redirect(mix.get_absolute_url())

@@ -9,7 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.errors import NotFoundError
+from core.public import NotFoundError
 from governance import selectors, services
 from governance.api.serializers import (
     CardImportSerializer,

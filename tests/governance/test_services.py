@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from core.errors import ApplicationError, ConflictError
+from core.errors import ApplicationError, ConflictError, InvalidInput
 from core.models import Notification
+from core.public import SYSTEM
 from core.selectors import audit_history
 from governance import selectors, services
 from governance.catalog import catalog_seed
@@ -35,20 +36,20 @@ def test_create_normalises_the_expression_stores_the_verdict_and_history(pm):
     assert dataset.commercial_use == "allowed"
     assert dataset.verdict["share_alike"] is True
     event = audit_history(dataset).get()
-    assert event.action == "created" and event.actor == pm
+    assert event.action == "dataset.create" and event.actor == pm
     assert event.changes["license_expression"] == [None, "CC-BY-SA-3.0"]
 
 
 def test_invalid_expression_saves_nothing_and_names_the_symbol(pm):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InvalidInput) as exc:
         services.dataset_create(actor=pm, name="Bad", license_expression="MIT AND CC-BY-9")
-    assert "CC-BY-9" in exc.value.message_dict["license_expression"][0]
+    assert "CC-BY-9" in exc.value.fields["license_expression"][0]
     assert not Dataset.objects.filter(name="Bad").exists()
 
 
 def test_duplicate_names_are_refused_case_insensitively(pm):
     services.dataset_create(actor=pm, name="C4", license_expression="ODC-By-1.0")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.dataset_create(actor=pm, name="c4", license_expression="ODC-By-1.0")
 
 
@@ -68,7 +69,11 @@ def test_review_workflow_records_who_when_and_why(pm, legal):
     assert dataset.reviewer == legal and dataset.reviewed_at is not None
     assert dataset.decision_note == "Fine."
     assert dataset.next_review_date == timezone.localdate() + timedelta(days=365)
-    assert [e.action for e in audit_history(dataset)] == ["approved", "submitted", "created"]
+    assert [e.action for e in audit_history(dataset)] == [
+        "dataset.approve",
+        "dataset.submit",
+        "dataset.create",
+    ]
     assert Notification.objects.filter(user=pm, title__contains="approved").exists()
 
 
@@ -78,7 +83,7 @@ def test_approve_with_conditions_and_reject_needs_a_note(pm, legal):
     assert a.status == ReviewStatus.APPROVED_WITH_CONDITIONS
     assert a.decision_note == "Evaluation only."
     b = DatasetFactory(status=ReviewStatus.IN_REVIEW)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.dataset_reject(actor=legal, dataset=b, note=" ")
     b = services.dataset_reject(actor=legal, dataset=b, note="NC license.")
     assert b.status == ReviewStatus.REJECTED and b.next_review_date is None
@@ -118,7 +123,7 @@ def test_license_override_is_recorded_and_refreshes_verdicts(pm, legal):
     mit = License.objects.get(spdx_id="MIT")
     with pytest.raises(PermissionDenied):
         services.license_override(actor=pm, license=mit, reason="x", needs_legal_review=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.license_override(actor=legal, license=mit, reason="", needs_legal_review=True)
     services.license_override(
         actor=legal, license=mit, reason="Counsel wants to see MIT data.", needs_legal_review=True
@@ -161,7 +166,7 @@ def test_card_import_creates_a_draft_with_review_reasons(pm):
 
 
 def test_card_import_of_garbage_is_a_validation_error(pm):
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.dataset_import_card(actor=pm, card="hello")
 
 
@@ -217,14 +222,14 @@ def test_overdue_reviews_notify_stewards_once(pm, legal):
     due = DatasetFactory(status=ReviewStatus.APPROVED, steward=pm, next_review_date=past)
     DatasetFactory(status=ReviewStatus.APPROVED, steward=pm, next_review_date=past + timedelta(5))
     orphan = DatasetFactory(status=ReviewStatus.APPROVED, next_review_date=past)
-    assert services.datasets_flag_overdue() == 2
+    assert services.datasets_flag_overdue(actor=SYSTEM) == 2
     assert (
         Notification.objects.filter(user=pm, title=f"License review overdue: {due.name}").count()
         == 1
     )
     assert Notification.objects.filter(user=legal, title__contains=orphan.name).exists()
-    assert services.datasets_flag_overdue() == 0
-    assert audit_history(due).first().action == "review overdue"
+    assert services.datasets_flag_overdue(actor=SYSTEM) == 0
+    assert audit_history(due).first().action == "dataset.flag_overdue"
 
 
 # --- training mixes --------------------------------------------------------------------------
@@ -306,15 +311,15 @@ def test_changing_an_approved_mix_sends_it_back_to_draft(pm, legal):
 
 def test_mix_component_validation(pm):
     a = approved()
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.training_mix_create(actor=pm, name="Z", components=[{"dataset": a, "weight": 0}])
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.training_mix_create(
             actor=pm,
             name="Z",
             components=[{"dataset": a, "weight": 1}, {"dataset": a, "weight": 2}],
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.training_mix_create(actor=pm, name="Z", components=[{"dataset": 999999}])
     assert not TrainingMix.objects.filter(name="Z").exists()
 

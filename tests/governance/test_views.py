@@ -128,7 +128,7 @@ def test_register_dataset_form_shows_the_unknown_symbol(client_as, pm):
     detail = client.get(ok["Location"]).content.decode()
     assert "Contains personal data and no PII removal step is recorded." in detail
     assert "Submit for legal review" in detail
-    assert "History" in detail and "created" in detail
+    assert "History" in detail and "dataset.create" in detail
 
 
 def test_submit_and_decide_from_the_detail_page(client_as, pm, legal):
