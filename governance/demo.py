@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from core.public import SYSTEM, Role, users_with_role
 from governance import services
-from governance.catalog import catalog_seed
 from governance.models import Dataset, ReviewStatus, TrainingMix
+from governance.reference_data import ensure as license_catalog_ensure
 
 HF = "https://huggingface.co/datasets/"
 
@@ -226,7 +226,7 @@ DEMO_MIX_COMPONENTS = [
 
 
 def load_demo(stdout) -> None:
-    catalog_seed()
+    license_catalog_ensure()
     pm = users_with_role(Role.PM).order_by("pk").first()
     legal = users_with_role(Role.LEGAL).order_by("pk").first()
     created = 0

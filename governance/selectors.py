@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance import licensing
 from governance.filtersets import DatasetFilterSet
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
+from governance.reference_data import license_catalog_facts
 
 CSV_FIELDS = [
     "name",
@@ -46,10 +47,10 @@ CSV_FIELDS = [
 
 
 def license_facts_for(keys: Iterable[str]) -> dict[str, licensing.LicenseFacts]:
-    """Facts for these ids from the catalog (with Legal's overrides), built-in facts otherwise."""
+    """Facts for these ids from the catalog (with Legal's overrides), the pinned file otherwise."""
     wanted = {key.lower() for key in keys}
     facts = {row.key: row.as_facts() for row in License.objects.filter(key__in=wanted)}
-    builtin = licensing.builtin_catalog()
+    builtin = license_catalog_facts()
     for key in wanted - facts.keys():
         if key in builtin:
             facts[key] = builtin[key]

@@ -11,8 +11,8 @@ from core.models import Notification
 from core.public import SYSTEM
 from core.selectors import audit_history
 from governance import selectors, services
-from governance.catalog import catalog_seed
 from governance.models import Dataset, License, ReviewStatus, TrainingMix
+from governance.reference_data import license_catalog_load
 from tests.governance.factories import DatasetFactory, MixComponentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("license_catalog")]
@@ -23,7 +23,7 @@ def test_catalog_is_there_after_migrate_and_seeding_is_idempotent():
     cc = License.objects.get(spdx_id="CC-BY-NC-SA-4.0")
     assert cc.curated and cc.use_class == "non_commercial" and cc.share_alike
     assert License.objects.filter(spdx_id="LicenseRef-openai-terms", needs_legal_review=True)
-    assert catalog_seed() == 0
+    assert license_catalog_load() == 0
 
 
 def test_create_normalises_the_expression_stores_the_verdict_and_history(pm):
@@ -134,7 +134,7 @@ def test_license_override_is_recorded_and_refreshes_verdicts(pm, legal):
     assert dataset.needs_legal_review is True
     assert audit_history(mit).get().changes == {"needs_legal_review": [False, True]}
     # A later re-seed keeps Legal's override.
-    catalog_seed()
+    license_catalog_load()
     mit.refresh_from_db()
     assert mit.needs_legal_review is True
 
