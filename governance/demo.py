@@ -7,7 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.public import SYSTEM, Role, users_with_role
-from governance import services
+from governance.datasets.reviews import dataset_approve, dataset_reject, dataset_submit
+from governance.datasets.services import dataset_create
+from governance.mixes.services import training_mix_create
 from governance.models import Dataset, ReviewStatus, TrainingMix
 from governance.reference_data import ensure as license_catalog_ensure
 
@@ -233,7 +235,7 @@ def load_demo(stdout) -> None:
     for name, hub_id, expression, fields, status in DEMO_DATASETS:
         if Dataset.objects.filter(name=name).exists():
             continue
-        dataset = services.dataset_create(
+        dataset = dataset_create(
             actor=SYSTEM,
             name=name,
             hub_id=hub_id,
@@ -245,11 +247,11 @@ def load_demo(stdout) -> None:
         created += 1
         if status == ReviewStatus.DRAFT or pm is None or legal is None:
             continue
-        services.dataset_submit(actor=pm, dataset=dataset)
+        dataset_submit(actor=pm, dataset=dataset)
         if status == ReviewStatus.APPROVED:
-            services.dataset_approve(actor=legal, dataset=dataset, note="Demo approval.")
+            dataset_approve(actor=legal, dataset=dataset, note="Demo approval.")
         elif status == ReviewStatus.REJECTED:
-            services.dataset_reject(
+            dataset_reject(
                 actor=legal, dataset=dataset, note="Copyrighted books without a license."
             )
     # One approval whose yearly review has come due, for the overdue list.
@@ -260,7 +262,7 @@ def load_demo(stdout) -> None:
         )
     if not TrainingMix.objects.filter(name=DEMO_MIX).exists():
         by_name = {d.name: d for d in Dataset.objects.filter(name__in=dict(DEMO_MIX_COMPONENTS))}
-        services.training_mix_create(
+        training_mix_create(
             actor=SYSTEM,
             name=DEMO_MIX,
             description="Instruction tuning for the customer-support assistant.",

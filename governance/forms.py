@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.models import User
 
 from governance import licensing
+from governance.datasets.fields import DATASET_FIELDS
 from governance.models import Dataset, License
-from governance.services import DATASET_FIELDS
 
 
 class CommaListField(forms.CharField):

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from governance import licensing
+from governance.datasets.dataset_csv import EXPORT_COLUMNS, dataset_csv_write
 from governance.filtersets import DatasetFilterSet
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
 from governance.reference_data import license_catalog_facts
-
-CSV_FIELDS = [
-    "name",
-    "version",
-    "homepage",
-    "hub_id",
-    "license_expression",
-    "license_url",
-    "collection_method",
-    "generated_by",
-    "contains_books_or_papers",
-    "contains_faces",
-    "contains_personal_data",
-    "web_crawled",
-    "languages",
-    "task_categories",
-    "size_rows",
-    "size_tokens",
-    "intended_use",
-    "prep_language_filter",
-    "prep_dedup",
-    "prep_quality_filter",
-    "prep_pii_removal",
-    "prep_toxicity_filter",
-    "status",
-    "next_review_date",
-    "steward",
-]
-
 
 # --- licenses --------------------------------------------------------------------------------
 
@@ -152,36 +122,16 @@ def inventory_counts() -> dict[str, int]:
     return counts
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
+    """CSV of `datasets` (every dataset by default) in the export's columns."""
     rows = Dataset.objects.select_related("steward") if datasets is None else datasets
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, "commercial_use", "needs_legal_review"])
-    writer.writeheader()
-    for dataset in rows:
-        row = {}
-        for name in CSV_FIELDS:
-            value = getattr(dataset, name)
-            if name == "steward":
-                value = dataset.steward.username if dataset.steward else ""
-            elif isinstance(value, list):
-                value = ";".join(value)
-            elif isinstance(value, bool):
-                value = "yes" if value else "no"
-            elif value is None:
-                value = ""
-            row[name] = _csv_safe(str(value))
-        row["commercial_use"] = dataset.commercial_use
-        row["needs_legal_review"] = "yes" if dataset.needs_legal_review else "no"
-        writer.writerow(row)
-    return out.getvalue()
+    return dataset_csv_write(
+        {
+            **{name: getattr(dataset, name) for name in EXPORT_COLUMNS if name != "steward"},
+            "steward": dataset.steward.username if dataset.steward else "",
+        }
+        for dataset in rows
+    )
 
 
 # --- training mixes --------------------------------------------------------------------------

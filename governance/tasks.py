@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from core.public import SYSTEM
-from governance import services
+from governance.datasets.reviews import datasets_flag_overdue as flag_overdue
 
 
 @shared_task(name="governance.datasets_flag_overdue")
 def datasets_flag_overdue() -> int:
-    return services.datasets_flag_overdue(actor=SYSTEM)
+    return flag_overdue(actor=SYSTEM)

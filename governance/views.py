@@ -22,7 +22,10 @@ from core.public import (
     form_apply_error,
     render_page,
 )
-from governance import selectors, services
+from governance import selectors
+from governance.datasets import imports as dataset_imports
+from governance.datasets import reviews as dataset_reviews
+from governance.datasets import services as dataset_services
 from governance.filtersets import DatasetFilterSet
 from governance.forms import (
     CardImportForm,
@@ -32,6 +35,9 @@ from governance.forms import (
     LicenseOverrideForm,
     MixForm,
 )
+from governance.licenses import services as license_services
+from governance.mixes import reviews as mix_reviews
+from governance.mixes import services as mix_services
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
 
@@ -104,7 +110,7 @@ def license_detail(request: HttpRequest, spdx_id: str) -> HttpResponse:
         if form.is_valid():
             facts = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                services.license_override(
+                license_services.license_override(
                     actor=request.user,
                     license=License.objects.get(pk=license_obj.pk),
                     reason=form.cleaned_data["reason"],
@@ -152,7 +158,9 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            dataset = services.dataset_create(actor=request.user, name=data.pop("name"), **data)
+            dataset = dataset_services.dataset_create(
+                actor=request.user, name=data.pop("name"), **data
+            )
         except (ApplicationError, ValidationError) as exc:
             form_apply_error(form, exc)
         else:
@@ -168,7 +176,7 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DatasetForm(request.POST or None, instance=Dataset.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            dataset = services.dataset_update(
+            dataset = dataset_services.dataset_update(
                 actor=request.user, dataset=dataset, **form.cleaned_data
             )
         except (ApplicationError, ValidationError) as exc:
@@ -203,7 +211,7 @@ def _dataset_context(request: HttpRequest, dataset: Dataset, **extra: Any) -> di
 def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     try:
-        dataset = services.dataset_submit(
+        dataset = dataset_reviews.dataset_submit(
             actor=request.user, dataset=dataset, note=request.POST.get("note", "")
         )
     except (ApplicationError, ValidationError) as exc:
@@ -222,7 +230,7 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
         data = form.cleaned_data
         try:
             if decision == "approve":
-                dataset = services.dataset_approve(
+                dataset = dataset_reviews.dataset_approve(
                     actor=request.user,
                     dataset=dataset,
                     note=data["note"],
@@ -230,7 +238,7 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
                     next_review_date=data["next_review_date"],
                 )
             else:
-                dataset = services.dataset_reject(
+                dataset = dataset_reviews.dataset_reject(
                     actor=request.user, dataset=dataset, note=data["note"]
                 )
         except (InvalidInput, ValidationError) as exc:
@@ -258,7 +266,7 @@ def dataset_import_card(request: HttpRequest) -> HttpResponse:
     form = CardImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            dataset = services.dataset_import_card(
+            dataset = dataset_imports.dataset_import_card(
                 actor=request.user,
                 card=form.cleaned_data["card"],
                 hub_id=form.cleaned_data["hub_id"],
@@ -280,7 +288,7 @@ def dataset_import_csv(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             text = form.cleaned_data["csv_file"].read().decode("utf-8")
-            result = services.datasets_import_csv(actor=request.user, text=text)
+            result = dataset_imports.datasets_import_csv(actor=request.user, text=text)
         except UnicodeDecodeError:
             # Decoding with replacement would import names with "�" in them.
             form.add_error("csv_file", "The file is not UTF-8 text: save it as CSV UTF-8.")
@@ -413,11 +421,11 @@ def _mix_form(request: HttpRequest, mix: TrainingMix | None) -> HttpResponse:
             components = [{"dataset": r["dataset"], "weight": r["weight"]} for r in rows]
             try:
                 if mix is None:
-                    mix = services.training_mix_create(
+                    mix = mix_services.training_mix_create(
                         actor=request.user, components=components, **form.cleaned_data
                     )
                 else:
-                    mix = services.training_mix_update(
+                    mix = mix_services.training_mix_update(
                         actor=request.user, mix=mix, components=components, **form.cleaned_data
                     )
             except (ApplicationError, ValidationError) as exc:
@@ -483,11 +491,11 @@ def mix_workflow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if step == "submit":
-            mix = services.training_mix_submit(actor=request.user, mix=mix, note=note)
+            mix = mix_reviews.training_mix_submit(actor=request.user, mix=mix, note=note)
         elif step == "approve":
-            mix = services.training_mix_approve(actor=request.user, mix=mix, note=note)
+            mix = mix_reviews.training_mix_approve(actor=request.user, mix=mix, note=note)
         elif step == "reject":
-            mix = services.training_mix_reject(actor=request.user, mix=mix, note=note)
+            mix = mix_reviews.training_mix_reject(actor=request.user, mix=mix, note=note)
         else:
             raise Http404("No such step.")
     except PermissionDenied:

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.public import NotFoundError
-from governance import selectors, services
+from governance import selectors
 from governance.api.serializers import (
     CardImportSerializer,
     CsvImportResultSerializer,
@@ -24,7 +24,13 @@ from governance.api.serializers import (
     LicenseSerializer,
     TrainingMixSerializer,
 )
+from governance.datasets import imports as dataset_imports
+from governance.datasets import reviews as dataset_reviews
+from governance.datasets import services as dataset_services
 from governance.filtersets import DatasetFilterSet
+from governance.licenses import services as license_services
+from governance.mixes import reviews as mix_reviews
+from governance.mixes import services as mix_services
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
 
@@ -62,7 +68,7 @@ class LicenseViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         facts = dict(data.validated_data)
         reason = facts.pop("reason")
-        license_obj = services.license_override(
+        license_obj = license_services.license_override(
             actor=request.user, license=self.get_object(), reason=reason, **facts
         )
         return Response(LicenseSerializer(license_obj).data)
@@ -90,24 +96,24 @@ class DatasetViewSet(
         return selectors.dataset_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.dataset_create(
+        serializer.instance = dataset_services.dataset_create(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.dataset_update(
+        serializer.instance = dataset_services.dataset_update(
             actor=self.request.user, dataset=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        services.dataset_delete(actor=self.request.user, dataset=instance)
+        dataset_services.dataset_delete(actor=self.request.user, dataset=instance)
 
     @extend_schema(request=DatasetSubmitSerializer, responses=DatasetSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         data = DatasetSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_submit(
+        dataset = dataset_reviews.dataset_submit(
             actor=request.user, dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
@@ -117,7 +123,7 @@ class DatasetViewSet(
     def approve(self, request, pk=None):
         data = DatasetApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_approve(
+        dataset = dataset_reviews.dataset_approve(
             actor=request.user, dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
@@ -127,7 +133,7 @@ class DatasetViewSet(
     def reject(self, request, pk=None):
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_reject(
+        dataset = dataset_reviews.dataset_reject(
             actor=request.user, dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
@@ -137,7 +143,7 @@ class DatasetViewSet(
     def import_card(self, request):
         data = CardImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_import_card(actor=request.user, **data.validated_data)
+        dataset = dataset_imports.dataset_import_card(actor=request.user, **data.validated_data)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CsvImportSerializer, responses=CsvImportResultSerializer)
@@ -145,7 +151,9 @@ class DatasetViewSet(
     def import_csv(self, request):
         data = CsvImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.datasets_import_csv(actor=request.user, text=data.validated_data["csv"])
+        result = dataset_imports.datasets_import_csv(
+            actor=request.user, text=data.validated_data["csv"]
+        )
         return Response(result)
 
     @extend_schema(
@@ -182,13 +190,13 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         components = self._components(serializer) or []
-        serializer.instance = services.training_mix_create(
+        serializer.instance = mix_services.training_mix_create(
             actor=self.request.user, components=components, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         components = self._components(serializer)
-        serializer.instance = services.training_mix_update(
+        serializer.instance = mix_services.training_mix_update(
             actor=self.request.user,
             mix=serializer.instance,
             components=components,
@@ -196,7 +204,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        services.training_mix_delete(actor=self.request.user, mix=instance)
+        mix_services.training_mix_delete(actor=self.request.user, mix=instance)
 
     @extend_schema(
         responses={
@@ -217,7 +225,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def submit(self, request, pk=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_submit(
+        mix = mix_reviews.training_mix_submit(
             actor=request.user, mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
@@ -227,7 +235,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def approve(self, request, pk=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_approve(
+        mix = mix_reviews.training_mix_approve(
             actor=request.user, mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
@@ -237,7 +245,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def reject(self, request, pk=None):
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_reject(
+        mix = mix_reviews.training_mix_reject(
             actor=request.user, mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
