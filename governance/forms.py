@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
-from governance import licensing
 from governance.datasets.fields import DATASET_FIELDS
 from governance.models import Dataset, License
 
@@ -46,16 +45,10 @@ class DatasetForm(forms.ModelForm):
             "license_expression": "SPDX expression: AND, OR, WITH, LicenseRef-… for custom terms",
         }
 
-    def validate_unique(self) -> None:
-        """The service checks name clashes (case-insensitively)."""
-
-    def clean_license_expression(self) -> str:
-        try:
-            return licensing.normalize_license_expression(
-                self.cleaned_data.get("license_expression") or ""
-            )
-        except licensing.LicenseExpressionInvalid as exc:
-            raise forms.ValidationError(exc.message) from exc
+    def _get_validation_exclusions(self) -> set[str]:
+        # The name's case-insensitive uniqueness is the database's to decide: the service
+        # reports a clash on the name field (see governance.unique_names).
+        return {*super()._get_validation_exclusions(), "name"}
 
 
 class DecisionForm(forms.Form):

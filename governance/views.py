@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.public import (
@@ -38,6 +38,7 @@ from governance.forms import (
 from governance.licenses import services as license_services
 from governance.mixes import reviews as mix_reviews
 from governance.mixes import services as mix_services
+from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
 
@@ -366,17 +367,13 @@ def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]
     for row in rows:
         dataset = datasets.get(int(row["dataset"])) if str(row["dataset"]).isdigit() else None
         if dataset is None:
-            errors.append("A dataset in the mix no longer exists.")
+            errors.append(_("A dataset in the mix no longer exists."))
             continue
         try:
-            weight = float(row["weight"])
-            if not math.isfinite(weight):
-                raise ValueError(weight)
-        except (TypeError, ValueError):
-            errors.append(f"{dataset.name}: the weight must be a number.")
-            weight = 1.0
-        if weight <= 0:
-            errors.append(f"{dataset.name}: the weight must be greater than zero.")
+            weight = mix_weight_clean(row["weight"])
+        except WeightInvalid as exc:
+            errors.append(f"{dataset.name}: {exc}")
+            weight = DEFAULT_WEIGHT
         resolved.append({"dataset": dataset, "weight": weight})
     return resolved, errors
 

@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance import licensing, selectors
+from governance.datasets.fields import DATASET_FIELDS
+from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
 from governance.models import Dataset, License, MixComponent, TrainingMix
 
 
@@ -65,13 +67,6 @@ class LicenseOverrideSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-def _check_expression(value: str) -> str:
-    try:
-        return licensing.normalize_license_expression(value)
-    except licensing.LicenseExpressionInvalid as exc:
-        raise serializers.ValidationError(exc.message) from exc
-
-
 class DatasetSerializer(serializers.ModelSerializer):
     steward = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
@@ -85,45 +80,18 @@ class DatasetSerializer(serializers.ModelSerializer):
         model = Dataset
         fields = [
             "id",
-            "name",
-            "version",
-            "homepage",
-            "hub_id",
-            "steward",
+            *DATASET_FIELDS,
             "steward_username",
-            "license_expression",
-            "license_url",
-            "collection_method",
-            "generated_by",
-            "contains_books_or_papers",
-            "contains_faces",
-            "contains_personal_data",
-            "web_crawled",
-            "languages",
-            "task_categories",
-            "size_rows",
-            "size_tokens",
-            "intended_use",
-            "prep_language_filter",
-            "prep_dedup",
-            "prep_quality_filter",
-            "prep_pii_removal",
-            "prep_toxicity_filter",
             "status",
             "reviewer",
             "reviewed_at",
             "decision_note",
-            "next_review_date",
             "review_overdue",
             "verdict",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
-        extra_kwargs = {"name": {"validators": []}}
-
-    def validate_license_expression(self, value: str) -> str:
-        return _check_expression(value)
 
     @extend_schema_field(VerdictSerializer)
     def get_verdict(self, dataset: Dataset) -> dict[str, Any]:
@@ -166,11 +134,17 @@ class CsvImportResultSerializer(serializers.Serializer):
 class MixComponentSerializer(serializers.ModelSerializer):
     dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
     dataset_name = serializers.CharField(source="dataset.name", read_only=True)
-    weight = serializers.FloatField(min_value=0.0, default=1.0)
+    weight = serializers.FloatField(default=DEFAULT_WEIGHT)
 
     class Meta:
         model = MixComponent
         fields = ["dataset", "dataset_name", "weight"]
+
+    def validate_weight(self, value: float) -> float:
+        try:
+            return mix_weight_clean(value)
+        except WeightInvalid as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class TrainingMixSerializer(serializers.ModelSerializer):
@@ -198,7 +172,6 @@ class TrainingMixSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
-        extra_kwargs = {"name": {"validators": []}}
 
     def _mix_verdict(self, mix: TrainingMix) -> licensing.MixVerdict:
         cache = self.context.setdefault("_mix_verdicts", {})

@@ -11,7 +11,6 @@ from core.public import (
     Actor,
     ApplicationError,
     ConflictError,
-    InvalidInput,
     actor_user,
     audit_record,
     field_changes,
@@ -19,8 +18,9 @@ from core.public import (
 from governance import licensing, selectors
 from governance.datasets.fields import DATASET_FIELDS, LIST_FIELDS, VERDICT_FIELDS
 from governance.licenses.expressions import license_expression_clean
-from governance.models import Dataset, ReviewStatus, TrainingMix
+from governance.models import DATASET_NAME_UNIQUE, Dataset, ReviewStatus, TrainingMix
 from governance.permissions import ACCESS
+from governance.unique_names import name_unique
 
 
 def dataset_verdict_refresh(dataset: Dataset) -> licensing.Verdict:
@@ -61,22 +61,21 @@ def _apply(dataset: Dataset, fields: dict[str, Any]) -> None:
         dataset.web_crawled = True
 
 
-def _name_taken(name: str) -> InvalidInput:
-    message = f"A dataset named '{name}' already exists."
-    return InvalidInput(message, fields={"name": [message]})
+def _save(dataset: Dataset) -> None:
+    """Save, with a clash of names (ignoring case) reported on the name field."""
+    with name_unique(DATASET_NAME_UNIQUE, f"A dataset named '{dataset.name}' already exists."):
+        dataset.save()
 
 
 @transaction.atomic
 def dataset_create(*, actor: Actor, name: str, **fields: Any) -> Dataset:
     ACCESS.require(actor, "edit")
-    if Dataset.objects.filter(name__iexact=name.strip()).exists():
-        raise _name_taken(name.strip())
     dataset = Dataset(created_by=actor_user(actor))
     fields.setdefault("steward", actor_user(actor))
     _apply(dataset, {"name": name, **fields})
-    dataset.full_clean()
+    dataset.full_clean(validate_constraints=False)
     dataset_verdict_refresh(dataset)
-    dataset.save()
+    _save(dataset)
     filled = {k: v for k, v in dataset_snapshot(dataset).items() if v not in (None, "", [], False)}
     audit_record(
         actor=actor, target=dataset, action="dataset.create", changes=field_changes({}, filled)
@@ -91,11 +90,7 @@ def dataset_update(*, actor: Actor, dataset: Dataset, **fields: Any) -> Dataset:
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     before = dataset_snapshot(dataset)
     _apply(dataset, fields)
-    if "name" in fields and (
-        Dataset.objects.filter(name__iexact=dataset.name).exclude(pk=dataset.pk).exists()
-    ):
-        raise _name_taken(dataset.name)
-    dataset.full_clean()
+    dataset.full_clean(validate_constraints=False)
     after = dataset_snapshot(dataset)
     changes = field_changes(before, after)
     note = ""
@@ -104,7 +99,7 @@ def dataset_update(*, actor: Actor, dataset: Dataset, **fields: Any) -> Dataset:
         changes["status"] = [before["status"], dataset.status]
         note = "License or content changed: the dataset needs a new legal review."
     dataset_verdict_refresh(dataset)
-    dataset.save()
+    _save(dataset)
     if changes:
         audit_record(
             actor=actor, target=dataset, action="dataset.update", changes=changes, note=note

@@ -9,8 +9,9 @@ from django.db import transaction
 
 from core.public import Actor, InvalidInput, actor_user, audit_record, field_changes
 from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
-from governance.models import Dataset, MixComponent, TrainingMix
+from governance.models import TRAINING_MIX_NAME_UNIQUE, Dataset, MixComponent, TrainingMix
 from governance.permissions import ACCESS
+from governance.unique_names import name_unique
 
 
 def _component_error(message: str) -> InvalidInput:
@@ -58,9 +59,12 @@ def mix_snapshot(mix: TrainingMix) -> dict[str, Any]:
     }
 
 
-def _name_taken(name: str) -> InvalidInput:
-    message = f"A training mix named '{name}' already exists."
-    return InvalidInput(message, fields={"name": [message]})
+def _save(mix: TrainingMix) -> None:
+    """Save, with a clash of names (ignoring case) reported on the name field."""
+    with name_unique(
+        TRAINING_MIX_NAME_UNIQUE, f"A training mix named '{mix.name}' already exists."
+    ):
+        mix.save()
 
 
 @transaction.atomic
@@ -72,14 +76,12 @@ def training_mix_create(
     components: Sequence[dict[str, Any]] = (),
 ) -> TrainingMix:
     ACCESS.require(actor, "edit")
-    if TrainingMix.objects.filter(name__iexact=name.strip()).exists():
-        raise _name_taken(name.strip())
     rows = mix_components_clean(components)
     mix = TrainingMix(
         name=name.strip(), description=description.strip(), created_by=actor_user(actor)
     )
-    mix.full_clean()
-    mix.save()
+    mix.full_clean(validate_constraints=False)
+    _save(mix)
     MixComponent.objects.bulk_create(
         [MixComponent(mix=mix, dataset=dataset, weight=weight) for dataset, weight in rows]
     )
@@ -106,12 +108,10 @@ def training_mix_update(
     mix = TrainingMix.objects.select_for_update().get(pk=mix.pk)
     before = mix_snapshot(mix)
     if name is not None:
-        if TrainingMix.objects.filter(name__iexact=name.strip()).exclude(pk=mix.pk).exists():
-            raise _name_taken(name.strip())
         mix.name = name.strip()
     if description is not None:
         mix.description = description.strip()
-    mix.full_clean()
+    mix.full_clean(validate_constraints=False)
     note = ""
     if components is not None:
         rows = mix_components_clean(components)
@@ -125,7 +125,7 @@ def training_mix_update(
         ):
             mix.status = TrainingMix.Status.DRAFT
             note = "The datasets changed: the mix needs a new legal review."
-    mix.save()
+    _save(mix)
     changes = field_changes(before, mix_snapshot(mix))
     if changes:
         audit_record(

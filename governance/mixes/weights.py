@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from django.utils.translation import gettext as _
+
 DEFAULT_WEIGHT = 1.0
 
 
@@ -17,9 +19,9 @@ def mix_weight_clean(value: object) -> float:
     try:
         weight = float(value)  # type: ignore[arg-type]  # any input; float() decides
     except (TypeError, ValueError):
-        raise WeightInvalid("the weight must be a number.") from None
+        raise WeightInvalid(_("the weight must be a number.")) from None
     if not math.isfinite(weight):
-        raise WeightInvalid("the weight must be a number.")
+        raise WeightInvalid(_("the weight must be a number."))
     if weight <= 0:
-        raise WeightInvalid("the weight must be greater than zero.")
+        raise WeightInvalid(_("the weight must be greater than zero."))
     return weight
