@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from governance import licensing
 from governance.datasets.dataset_csv import EXPORT_COLUMNS, dataset_csv_write
-from governance.filtersets import DatasetFilterSet
+from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
 from governance.reference_data import license_catalog_facts
 
@@ -27,15 +28,10 @@ def license_facts_for(keys: Iterable[str]) -> dict[str, licensing.LicenseFacts]:
     return facts
 
 
-def license_list(*, search: str = "", use_class: str = "", curated: bool = False) -> QuerySet:
-    qs = License.objects.all()
-    if search:
-        qs = qs.filter(Q(spdx_id__icontains=search) | Q(name__icontains=search))
-    if use_class:
-        qs = qs.filter(use_class=use_class)
-    if curated:
-        qs = qs.filter(Q(curated=True) | Q(overridden_at__isnull=False))
-    return qs.order_by("-curated", "spdx_id")
+def license_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[License]:
+    """The catalog, curated licenses first, filtered by LicenseFilterSet's parameters."""
+    qs = License.objects.select_related("overridden_by").order_by("-curated", "spdx_id")
+    return LicenseFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def license_get(spdx_id: str) -> License | None:
@@ -62,23 +58,38 @@ def license_verdict(
     )
 
 
-def dataset_verdict(dataset: Dataset) -> licensing.Verdict:
+def _verdict_keys(dataset: Dataset) -> list[str]:
     keys = licensing.license_keys(dataset.license_expression)
     terms = licensing.api_terms_for(dataset.generated_by) if dataset.generated_by else None
-    return licensing.dataset_verdict(
-        dataset.license_expression,
-        catalog=license_facts_for([*keys, *([terms] if terms else [])]),
-        flags=dataset.flags(),
-        name=dataset.name,
-        source_url=dataset.homepage
-        or (f"https://huggingface.co/datasets/{dataset.hub_id}" if dataset.hub_id else ""),
-        license_url=dataset.license_url,
-    )
+    return [*keys, *([terms] if terms else [])]
 
 
-def dataset_list(*, filters: dict | None = None) -> QuerySet[Dataset]:
+def dataset_verdicts(datasets: Sequence[Dataset]) -> list[licensing.Verdict]:
+    """The verdict of each dataset, in order, with one catalog query for all of them."""
+    keys = [_verdict_keys(dataset) for dataset in datasets]
+    catalog = license_facts_for(key for dataset_keys in keys for key in dataset_keys)
+    return [
+        licensing.dataset_verdict(
+            dataset.license_expression,
+            catalog=catalog,
+            flags=dataset.flags(),
+            name=dataset.name,
+            source_url=dataset.homepage
+            or (f"https://huggingface.co/datasets/{dataset.hub_id}" if dataset.hub_id else ""),
+            license_url=dataset.license_url,
+        )
+        for dataset in datasets
+    ]
+
+
+def dataset_verdict(dataset: Dataset) -> licensing.Verdict:
+    return dataset_verdicts([dataset])[0]
+
+
+def dataset_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Dataset]:
+    """The inventory, filtered by DatasetFilterSet's parameters."""
     qs = Dataset.objects.select_related("steward", "reviewer")
-    return DatasetFilterSet(filters or {}, queryset=qs).qs
+    return DatasetFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def dataset_get(pk: int) -> Dataset | None:
@@ -137,9 +148,18 @@ def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
 # --- training mixes --------------------------------------------------------------------------
 
 
-def training_mix_list() -> QuerySet[TrainingMix]:
-    """Every mix, for lists and pickers (name, status)."""
-    return TrainingMix.objects.annotate(component_count=Count("components")).order_by("name")
+def _components_prefetch(mixes: Iterable[TrainingMix]) -> None:
+    """Load the components (with their datasets) of every mix in one query, unless loaded."""
+    prefetch_related_objects(
+        list(mixes),
+        Prefetch("components", queryset=MixComponent.objects.select_related("dataset")),
+    )
+
+
+def training_mix_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[TrainingMix]:
+    """Every mix with its number of datasets, filtered by TrainingMixFilterSet's parameters."""
+    qs = TrainingMix.objects.annotate(component_count=Count("components")).order_by("name")
+    return TrainingMixFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def training_mix_get(pk: int) -> TrainingMix | None:
@@ -147,15 +167,18 @@ def training_mix_get(pk: int) -> TrainingMix | None:
 
 
 def training_mix_components(mix: TrainingMix) -> list[MixComponent]:
-    return list(mix.components.select_related("dataset"))
+    _components_prefetch([mix])
+    return list(mix.components.all())
 
 
-def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart]:
+def _mix_parts(
+    pairs: Sequence[tuple[Dataset, float]], verdicts: Mapping[int, licensing.Verdict]
+) -> list[licensing.MixPart]:
     return [
         licensing.MixPart(
             name=dataset.name,
             weight=float(weight),
-            verdict=dataset_verdict(dataset),
+            verdict=verdicts[id(dataset)],
             status=dataset.status,
             languages=tuple(dataset.languages),
         )
@@ -163,22 +186,43 @@ def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart
     ]
 
 
+def _verdicts_by_object(datasets: Sequence[Dataset]) -> dict[int, licensing.Verdict]:
+    unique = list({id(dataset): dataset for dataset in datasets}.values())
+    return {id(d): verdict for d, verdict in zip(unique, dataset_verdicts(unique), strict=True)}
+
+
 def training_mix_preview(pairs: Sequence[tuple[Dataset, float]]) -> licensing.MixVerdict:
     """The verdict of datasets with weights that are not (yet) saved as a mix."""
-    return licensing.training_mix_verdict(_mix_parts(pairs))
+    verdicts = _verdicts_by_object([dataset for dataset, _ in pairs])
+    return licensing.training_mix_verdict(_mix_parts(pairs, verdicts))
+
+
+def training_mix_verdicts(mixes: Sequence[TrainingMix]) -> dict[int, licensing.MixVerdict]:
+    """The verdict of each mix by id: two queries for any number of mixes."""
+    _components_prefetch(mixes)
+    pairs = {mix.pk: [(c.dataset, c.weight) for c in mix.components.all()] for mix in mixes}
+    verdicts = _verdicts_by_object([dataset for rows in pairs.values() for dataset, _ in rows])
+    return {
+        pk: licensing.training_mix_verdict(_mix_parts(rows, verdicts)) for pk, rows in pairs.items()
+    }
 
 
 def training_mix_verdict(mix: TrainingMix) -> licensing.MixVerdict:
-    return training_mix_preview([(c.dataset, c.weight) for c in training_mix_components(mix)])
+    return training_mix_verdicts([mix])[mix.pk]
 
 
 def training_mix_notice(mix: TrainingMix) -> str:
     pairs = [(c.dataset, c.weight) for c in training_mix_components(mix)]
-    return licensing.attribution_notice(mix.name, _mix_parts(pairs))
+    return licensing.attribution_notice(
+        mix.name, _mix_parts(pairs, _verdicts_by_object([d for d, _ in pairs]))
+    )
 
 
-def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
-    """Sentences for the mix's datasets that are not approved, and for its conflicts."""
+def training_mix_dataset_problems(
+    mix: TrainingMix, *, verdict: licensing.MixVerdict | None = None
+) -> list[str]:
+    """Sentences for the mix's datasets that are not approved, and for its conflicts
+    (`verdict`: the mix's verdict when the caller has it already)."""
     components = training_mix_components(mix)
     problems: list[str] = []
     if not components:
@@ -193,25 +237,27 @@ def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
                 f"({dataset.get_status_display().lower()})."
             )
     if components:
-        problems += training_mix_verdict(mix).conflicts
+        problems += (verdict or training_mix_verdict(mix)).conflicts
     return problems
 
 
-def training_mix_blockers(mix: TrainingMix) -> list[str]:
+def training_mix_blockers(
+    mix: TrainingMix, *, verdict: licensing.MixVerdict | None = None
+) -> list[str]:
     """What keeps the mix from being used for training; empty once Legal has approved it.
 
     A dataset rejected after the mix was approved still blocks it, and so does one sent back to
     draft because its license or content flags changed: Legal approved other terms.
     """
     if mix.status == TrainingMix.Status.APPROVED:
-        return training_mix_dataset_problems(mix)
+        return training_mix_dataset_problems(mix, verdict=verdict)
     status_sentence = {
         TrainingMix.Status.DRAFT: f"Training mix '{mix.name}' has not been submitted for "
         "legal review.",
         TrainingMix.Status.IN_REVIEW: f"Training mix '{mix.name}' is awaiting legal review.",
         TrainingMix.Status.REJECTED: f"Training mix '{mix.name}' was rejected by Legal.",
     }[TrainingMix.Status(mix.status)]
-    return [status_sentence, *training_mix_dataset_problems(mix)]
+    return [status_sentence, *training_mix_dataset_problems(mix, verdict=verdict)]
 
 
 def training_mixes_awaiting_review() -> QuerySet[TrainingMix]:

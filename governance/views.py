@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,18 +14,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.public import (
     ApplicationError,
+    AuthenticatedRequest,
+    Column,
     InvalidInput,
     PermissionDenied,
     audit_history,
     error_text,
     form_apply_error,
-    render_page,
+    table_build,
+    table_response,
 )
 from governance import selectors
 from governance.datasets import imports as dataset_imports
 from governance.datasets import reviews as dataset_reviews
 from governance.datasets import services as dataset_services
-from governance.filtersets import DatasetFilterSet
+from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
 from governance.forms import (
     CardImportForm,
     CsvImportForm,
@@ -41,8 +43,6 @@ from governance.mixes import services as mix_services
 from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
-
-PAGE_SIZE = 25
 
 
 def _dataset_or_404(pk: int) -> Dataset:
@@ -75,23 +75,28 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def license_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    use_class = request.GET.get("use_class", "")
-    curated = request.GET.get("scope", "curated") != "all"
-    licenses = selectors.license_list(search=search, use_class=use_class, curated=curated)
-    page = Paginator(licenses, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(
+def license_list(request: AuthenticatedRequest) -> HttpResponse:
+    data = request.GET.copy()
+    # The page opens on the curated licenses; the API (same FilterSet) lists all by default.
+    data.setdefault("scope", LicenseFilterSet.SCOPE_CURATED)
+    filterset = LicenseFilterSet(data, queryset=selectors.license_list())
+    table = table_build(
         request,
-        "governance/license_list.html",
-        {
-            "page": page,
-            "q": search,
-            "use_class": use_class,
-            "scope": "curated" if curated else "all",
-            "use_classes": License.UseClass.choices,
-        },
-        partial="results",
+        filterset.qs,
+        columns=[
+            Column(_("SPDX id"), sort="spdx_id"),
+            Column(_("Name"), sort="name"),
+            Column(_("Use"), sort="use_class"),
+            Column(_("Attribution")),
+            Column(_("Share-alike")),
+            Column(_("No derivatives")),
+            Column(_("Review"), sort="needs_legal_review"),
+        ],
+        row_template="governance/_license_row.html",
+        empty=_("No license matches."),
+    )
+    return table_response(
+        request, "governance/license_list.html", {"table": table, "filterset": filterset}
     )
 
 
@@ -139,16 +144,28 @@ def license_detail(request: HttpRequest, spdx_id: str) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def dataset_list(request: HttpRequest) -> HttpResponse:
-    filterset = DatasetFilterSet(
-        request.GET, queryset=selectors.dataset_list().select_related("steward")
+def dataset_list(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = DatasetFilterSet(request.GET, queryset=selectors.dataset_list())
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=[
+            Column(_("Dataset"), sort="name"),
+            Column(_("License"), sort="license_expression"),
+            Column(_("Commercial use"), sort="commercial_use"),
+            Column(_("Review"), sort="needs_legal_review"),
+            Column(_("Status"), sort="status"),
+            Column(_("Next review"), sort="next_review_date"),
+            Column(_("Steward"), sort="steward__username"),
+        ],
+        row_template="governance/_dataset_row.html",
+        empty=_("No datasets yet."),
+        default_sort="name",
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(
+    return table_response(
         request,
         "governance/dataset_list.html",
-        {"filterset": filterset, "page": page, "can_edit": ACCESS.allows(request.user, "edit")},
-        partial="results",
+        {"table": table, "filterset": filterset, "can_edit": ACCESS.allows(request.user, "edit")},
     )
 
 
@@ -313,7 +330,7 @@ def dataset_import_csv(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("view")
 def dataset_export_csv(request: HttpRequest) -> HttpResponse:
-    datasets = DatasetFilterSet(request.GET, queryset=selectors.dataset_list()).qs
+    datasets = selectors.dataset_list(filters=request.GET)
     response = HttpResponse(
         selectors.datasets_csv_export(datasets), content_type="text/csv; charset=utf-8"
     )
@@ -339,12 +356,25 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def mix_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.training_mix_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+def mix_list(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = TrainingMixFilterSet(request.GET, queryset=selectors.training_mix_list())
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=[
+            Column(_("Mix"), sort="name"),
+            Column(_("Datasets"), sort="component_count"),
+            Column(_("Status"), sort="status"),
+            Column(_("Updated"), sort="updated_at"),
+        ],
+        row_template="governance/_mix_row.html",
+        empty=_("No training mix yet."),
+        default_sort="name",
+    )
+    return table_response(
         request,
         "governance/mix_list.html",
-        {"page": page, "can_edit": ACCESS.allows(request.user, "edit")},
+        {"table": table, "filterset": filterset, "can_edit": ACCESS.allows(request.user, "edit")},
     )
 
 

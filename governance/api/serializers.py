@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -147,6 +148,15 @@ class MixComponentSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+class TrainingMixListSerializer(serializers.ListSerializer):
+    """Computes the verdicts of every mix on the page at once (a few queries, not per mix)."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        mixes = list(data.all() if isinstance(data, QuerySet) else data)
+        self.context.setdefault("_mix_verdicts", {}).update(selectors.training_mix_verdicts(mixes))
+        return super().to_representation(mixes)
+
+
 class TrainingMixSerializer(serializers.ModelSerializer):
     components = MixComponentSerializer(many=True, required=False)
     reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -172,6 +182,7 @@ class TrainingMixSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
+        list_serializer_class = TrainingMixListSerializer
 
     def _mix_verdict(self, mix: TrainingMix) -> licensing.MixVerdict:
         cache = self.context.setdefault("_mix_verdicts", {})
@@ -189,7 +200,7 @@ class TrainingMixSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_blockers(self, mix: TrainingMix) -> list[str]:
-        return selectors.training_mix_blockers(mix)
+        return selectors.training_mix_blockers(mix, verdict=self._mix_verdict(mix))
 
 
 class DecisionSerializer(serializers.Serializer):

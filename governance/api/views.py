@@ -27,7 +27,7 @@ from governance.api.serializers import (
 from governance.datasets import imports as dataset_imports
 from governance.datasets import reviews as dataset_reviews
 from governance.datasets import services as dataset_services
-from governance.filtersets import DatasetFilterSet
+from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
 from governance.licenses import services as license_services
 from governance.mixes import reviews as mix_reviews
 from governance.mixes import services as mix_services
@@ -44,14 +44,14 @@ class LicenseViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ACCESS.permission(read="view", write="edit", **REVIEW_ACTIONS)]
     lookup_field = "spdx_id"
     lookup_value_regex = "[^/]+"
+    filterset_class = LicenseFilterSet
     search_fields = ["spdx_id", "name"]
-    filterset_fields = ["use_class", "curated", "needs_legal_review"]
     ordering_fields = ["spdx_id"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return License.objects.none()
-        return License.objects.select_related("overridden_by").order_by("-curated", "spdx_id")
+        return selectors.license_list()
 
     def get_object(self):
         spdx_id = self.kwargs[self.lookup_field]
@@ -174,13 +174,17 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
 
     serializer_class = TrainingMixSerializer
     permission_classes = [ACCESS.permission(read="view", write="edit", **REVIEW_ACTIONS)]
+    filterset_class = TrainingMixFilterSet
     search_fields = ["name"]
-    filterset_fields = ["status"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TrainingMix.objects.none()
-        return selectors.training_mix_list().prefetch_related("components__dataset")
+        return (
+            selectors.training_mix_list()
+            .select_related("reviewer")
+            .prefetch_related("components__dataset")
+        )
 
     def _components(self, serializer):
         components = serializer.validated_data.pop("components", None)
