@@ -5,10 +5,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from governance import licensing
 from governance.models import Dataset, License, ReviewStatus, TrainingMix
+
+StrOrPromise = str | Promise
 
 FLAG_CHOICES = [
     ("contains_books_or_papers", _("Books or papers")),
@@ -19,7 +22,7 @@ FLAG_CHOICES = [
 ]
 
 
-def _search(placeholder: str) -> forms.TextInput:
+def _search(placeholder: StrOrPromise) -> forms.TextInput:
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 

@@ -48,7 +48,8 @@ class DatasetForm(forms.ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         # The name's case-insensitive uniqueness is the database's to decide: the service
         # reports a clash on the name field (see governance.unique_names).
-        return {*super()._get_validation_exclusions(), "name"}
+        inherited = super()._get_validation_exclusions()  # type: ignore[misc]  # not in django-stubs
+        return {*inherited, "name"}
 
 
 class DecisionForm(forms.Form):
@@ -71,7 +72,7 @@ class CardImportForm(forms.Form):
     card_file = forms.FileField(required=False, label="…or upload README.md")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         upload = data.get("card_file")
         if upload:
             try:

@@ -196,7 +196,9 @@ class TrainingMix(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    datasets = models.ManyToManyField(Dataset, through="MixComponent", related_name="mixes")
+    datasets: models.ManyToManyField[Dataset, MixComponent] = models.ManyToManyField(
+        Dataset, through="MixComponent", related_name="mixes"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ def _mix_or_404(pk: int) -> TrainingMix:
 
 
 @ACCESS.required("view")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "governance/index.html",
@@ -102,7 +102,7 @@ def license_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @ACCESS.required("view")
 @require_http_methods(["GET", "POST"])
-def license_detail(request: HttpRequest, spdx_id: str) -> HttpResponse:
+def license_detail(request: AuthenticatedRequest, spdx_id: str) -> HttpResponse:
     license_obj = selectors.license_get(spdx_id)
     if license_obj is None:
         raise Http404("No such license in the catalog.")
@@ -171,7 +171,7 @@ def dataset_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def dataset_create(request: HttpRequest) -> HttpResponse:
+def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     form = DatasetForm(request.POST or None, initial={"steward": request.user})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -189,7 +189,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     form = DatasetForm(request.POST or None, instance=Dataset.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -206,12 +206,14 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     return render(request, "governance/dataset_detail.html", _dataset_context(request, dataset))
 
 
-def _dataset_context(request: HttpRequest, dataset: Dataset, **extra: Any) -> dict[str, Any]:
+def _dataset_context(
+    request: AuthenticatedRequest, dataset: Dataset, **extra: Any
+) -> dict[str, Any]:
     return {
         "dataset": dataset,
         "verdict": selectors.dataset_verdict(dataset),
@@ -226,7 +228,7 @@ def _dataset_context(request: HttpRequest, dataset: Dataset, **extra: Any) -> di
 
 @ACCESS.required("edit")
 @require_POST
-def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     try:
         dataset = dataset_reviews.dataset_submit(
@@ -241,7 +243,7 @@ def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("review")
 @require_POST
-def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def dataset_decide(request: AuthenticatedRequest, pk: int, decision: str) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -280,7 +282,7 @@ def dataset_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def dataset_import_card(request: HttpRequest) -> HttpResponse:
+def dataset_import_card(request: AuthenticatedRequest) -> HttpResponse:
     form = CardImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,7 +301,7 @@ def dataset_import_card(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def dataset_import_csv(request: HttpRequest) -> HttpResponse:
+def dataset_import_csv(request: AuthenticatedRequest) -> HttpResponse:
     form = CsvImportForm(request.POST or None, request.FILES or None)
     bad_rows: list[dict] = []
     status = 200
@@ -329,7 +331,7 @@ def dataset_import_csv(request: HttpRequest) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def dataset_export_csv(request: HttpRequest) -> HttpResponse:
+def dataset_export_csv(request: AuthenticatedRequest) -> HttpResponse:
     datasets = selectors.dataset_list(filters=request.GET)
     response = HttpResponse(
         selectors.datasets_csv_export(datasets), content_type="text/csv; charset=utf-8"
@@ -339,7 +341,7 @@ def dataset_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "governance/review_queue.html",
@@ -378,7 +380,7 @@ def mix_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]]:
+def _builder_rows(request: AuthenticatedRequest) -> tuple[list[dict[str, Any]], list[str]]:
     """Components posted by the builder: parallel `dataset` / `weight` lists, plus add/remove."""
     ids = request.POST.getlist("dataset")
     weights = request.POST.getlist("weight")
@@ -400,11 +402,11 @@ def _builder_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]
             errors.append(_("A dataset in the mix no longer exists."))
             continue
         try:
-            weight = mix_weight_clean(row["weight"])
+            clean_weight = mix_weight_clean(row["weight"])
         except WeightInvalid as exc:
             errors.append(f"{dataset.name}: {exc}")
-            weight = DEFAULT_WEIGHT
-        resolved.append({"dataset": dataset, "weight": weight})
+            clean_weight = DEFAULT_WEIGHT
+        resolved.append({"dataset": dataset, "weight": clean_weight})
     return resolved, errors
 
 
@@ -422,7 +424,7 @@ def _builder_context(rows: list[dict[str, Any]], errors: list[str]) -> dict[str,
 
 @ACCESS.required("edit")
 @require_POST
-def mix_preview(request: HttpRequest) -> HttpResponse:
+def mix_preview(request: AuthenticatedRequest) -> HttpResponse:
     """The builder's fragment (components and live verdict) for the posted components."""
     rows, errors = _builder_rows(request)
     return render(request, "governance/mix_form.html#builder", _builder_context(rows, errors))
@@ -430,17 +432,17 @@ def mix_preview(request: HttpRequest) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def mix_create(request: HttpRequest) -> HttpResponse:
+def mix_create(request: AuthenticatedRequest) -> HttpResponse:
     return _mix_form(request, None)
 
 
 @ACCESS.required("edit")
 @require_http_methods(["GET", "POST"])
-def mix_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def mix_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _mix_form(request, _mix_or_404(pk))
 
 
-def _mix_form(request: HttpRequest, mix: TrainingMix | None) -> HttpResponse:
+def _mix_form(request: AuthenticatedRequest, mix: TrainingMix | None) -> HttpResponse:
     if request.method == "POST":
         form = MixForm(request.POST)
         rows, errors = _builder_rows(request)
@@ -474,7 +476,7 @@ def _mix_form(request: HttpRequest, mix: TrainingMix | None) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def mix_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mix_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mix = _mix_or_404(pk)
     verdict = selectors.training_mix_verdict(mix)
     components = selectors.training_mix_components(mix)
@@ -502,7 +504,7 @@ def mix_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def mix_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def mix_notice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mix = _mix_or_404(pk)
     response = HttpResponse(
         selectors.training_mix_notice(mix), content_type="text/markdown; charset=utf-8"
@@ -513,7 +515,7 @@ def mix_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ACCESS.required("edit")
 @require_POST
-def mix_workflow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def mix_workflow(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
     mix = _mix_or_404(pk)
     note = request.POST.get("note", "")
     try:

@@ -35,7 +35,9 @@ class MixVerdictSerializer(VerdictSerializer):
 
 
 class LicenseSerializer(serializers.ModelSerializer):
-    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    overridden_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = License
@@ -73,7 +75,9 @@ class DatasetSerializer(serializers.ModelSerializer):
         queryset=User.objects.all(), required=False, allow_null=True
     )
     steward_username = serializers.CharField(source="steward.username", read_only=True, default="")
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     verdict = serializers.SerializerMethodField()
     review_overdue = serializers.BooleanField(read_only=True)
 
@@ -159,7 +163,9 @@ class TrainingMixListSerializer(serializers.ListSerializer):
 
 class TrainingMixSerializer(serializers.ModelSerializer):
     components = MixComponentSerializer(many=True, required=False)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     verdict = serializers.SerializerMethodField()
     conflicts = serializers.SerializerMethodField()
     blockers = serializers.SerializerMethodField()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.public import NotFoundError
+from core.public import NotFoundError, PermissionDenied
 from governance import selectors
 from governance.api.serializers import (
     CardImportSerializer,
@@ -33,6 +35,14 @@ from governance.mixes import reviews as mix_reviews
 from governance.mixes import services as mix_services
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user (every governance endpoint's permission class refuses anyone else)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
+
 
 REVIEW_ACTIONS = {"approve": "review", "reject": "review", "override": "review"}
 
@@ -69,7 +79,7 @@ class LicenseViewSet(viewsets.ReadOnlyModelViewSet):
         facts = dict(data.validated_data)
         reason = facts.pop("reason")
         license_obj = license_services.license_override(
-            actor=request.user, license=self.get_object(), reason=reason, **facts
+            actor=_actor(request), license=self.get_object(), reason=reason, **facts
         )
         return Response(LicenseSerializer(license_obj).data)
 
@@ -97,16 +107,16 @@ class DatasetViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = dataset_services.dataset_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=_actor(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         serializer.instance = dataset_services.dataset_update(
-            actor=self.request.user, dataset=serializer.instance, **serializer.validated_data
+            actor=_actor(self.request), dataset=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        dataset_services.dataset_delete(actor=self.request.user, dataset=instance)
+        dataset_services.dataset_delete(actor=_actor(self.request), dataset=instance)
 
     @extend_schema(request=DatasetSubmitSerializer, responses=DatasetSerializer)
     @action(detail=True, methods=["post"])
@@ -114,7 +124,7 @@ class DatasetViewSet(
         data = DatasetSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         dataset = dataset_reviews.dataset_submit(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -124,7 +134,7 @@ class DatasetViewSet(
         data = DatasetApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         dataset = dataset_reviews.dataset_approve(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -134,7 +144,7 @@ class DatasetViewSet(
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         dataset = dataset_reviews.dataset_reject(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -143,7 +153,7 @@ class DatasetViewSet(
     def import_card(self, request):
         data = CardImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = dataset_imports.dataset_import_card(actor=request.user, **data.validated_data)
+        dataset = dataset_imports.dataset_import_card(actor=_actor(request), **data.validated_data)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CsvImportSerializer, responses=CsvImportResultSerializer)
@@ -152,7 +162,7 @@ class DatasetViewSet(
         data = CsvImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = dataset_imports.datasets_import_csv(
-            actor=request.user, text=data.validated_data["csv"]
+            actor=_actor(request), text=data.validated_data["csv"]
         )
         return Response(result)
 
@@ -195,20 +205,20 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         components = self._components(serializer) or []
         serializer.instance = mix_services.training_mix_create(
-            actor=self.request.user, components=components, **serializer.validated_data
+            actor=_actor(self.request), components=components, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         components = self._components(serializer)
         serializer.instance = mix_services.training_mix_update(
-            actor=self.request.user,
+            actor=_actor(self.request),
             mix=serializer.instance,
             components=components,
             **serializer.validated_data,
         )
 
     def perform_destroy(self, instance):
-        mix_services.training_mix_delete(actor=self.request.user, mix=instance)
+        mix_services.training_mix_delete(actor=_actor(self.request), mix=instance)
 
     @extend_schema(
         responses={
@@ -230,7 +240,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mix = mix_reviews.training_mix_submit(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
 
@@ -240,7 +250,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mix = mix_reviews.training_mix_approve(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
 
@@ -250,6 +260,6 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mix = mix_reviews.training_mix_reject(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
