@@ -261,4 +261,8 @@ def training_mix_blockers(
 
 
 def training_mixes_awaiting_review() -> QuerySet[TrainingMix]:
-    return TrainingMix.objects.filter(status=TrainingMix.Status.IN_REVIEW)
+    return (
+        TrainingMix.objects.filter(status=TrainingMix.Status.IN_REVIEW)
+        .annotate(component_count=Count("components"))
+        .order_by("updated_at")
+    )

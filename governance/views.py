@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from core.public import (
     Column,
     InvalidInput,
     PermissionDenied,
+    Table,
     audit_history,
     error_text,
     form_apply_error,
@@ -342,13 +344,61 @@ def dataset_export_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 @ACCESS.required("view")
 def review_queue(request: AuthenticatedRequest) -> HttpResponse:
+    """Legal's work: three short tables (each the shared component, unsorted, 100 a page)."""
+
+    def queue(
+        queryset: QuerySet[Any], table_id: str, columns: list[Column], row: str, empty: str
+    ) -> Table:
+        return table_build(
+            request,
+            queryset,
+            columns=columns,
+            row_template=f"governance/_queue_{row}_row.html",
+            empty=empty,
+            table_id=table_id,
+            page_size=100,
+            filtered=False,
+        )
+
+    awaiting = queue(
+        selectors.datasets_awaiting_review().select_related("steward"),
+        "awaiting-table",
+        [
+            Column(_("Dataset")),
+            Column(_("License")),
+            Column(_("Commercial use")),
+            Column(_("Steward")),
+            Column(_("Submitted")),
+        ],
+        "awaiting",
+        _("Nothing is waiting for legal review."),
+    )
+    overdue = queue(
+        selectors.datasets_overdue_review().select_related("steward"),
+        "overdue-table",
+        [
+            Column(_("Dataset")),
+            Column(_("Status")),
+            Column(_("Review was due")),
+            Column(_("Steward")),
+        ],
+        "overdue",
+        _("No review is overdue."),
+    )
+    mixes = queue(
+        selectors.training_mixes_awaiting_review(),
+        "mixes-table",
+        [Column(_("Training mix")), Column(_("Datasets")), Column(_("Submitted"))],
+        "mix",
+        _("No training mix is waiting for legal review."),
+    )
     return render(
         request,
         "governance/review_queue.html",
         {
-            "awaiting": selectors.datasets_awaiting_review().select_related("steward")[:100],
-            "overdue": selectors.datasets_overdue_review().select_related("steward")[:100],
-            "mixes": selectors.training_mixes_awaiting_review()[:100],
+            "awaiting": awaiting,
+            "overdue": overdue,
+            "mixes": mixes,
             "can_review": ACCESS.allows(request.user, "review"),
         },
     )
