@@ -45,19 +45,6 @@ def licenses_used_by(license_obj: License) -> QuerySet[Dataset]:
 # --- datasets --------------------------------------------------------------------------------
 
 
-def license_verdict(
-    expression: str, *, flags: licensing.DatasetFlags | None = None, name: str = ""
-) -> licensing.Verdict:
-    """A verdict against the live catalog (raises LicenseExpressionInvalid)."""
-    keys = licensing.license_keys(expression)
-    if flags and flags.generated_by:
-        terms = licensing.api_terms_for(flags.generated_by)
-        keys += [terms] if terms else []
-    return licensing.dataset_verdict(
-        expression, catalog=license_facts_for(keys), flags=flags, name=name
-    )
-
-
 def _verdict_keys(dataset: Dataset) -> list[str]:
     keys = licensing.license_keys(dataset.license_expression)
     terms = licensing.api_terms_for(dataset.generated_by) if dataset.generated_by else None

@@ -545,7 +545,7 @@ def mix_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ],
             "mix_verdict": verdict,
             "verdict": verdict.verdict,
-            "blockers": selectors.training_mix_blockers(mix),
+            "blockers": selectors.training_mix_blockers(mix, verdict=verdict),
             "events": audit_history(mix)[:50],
             "can_edit": ACCESS.allows(request.user, "edit"),
             "can_review": ACCESS.allows(request.user, "review"),
