@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -156,7 +157,7 @@ class TrainingMixListSerializer(serializers.ListSerializer):
     """Computes the verdicts of every mix on the page at once (a few queries, not per mix)."""
 
     def to_representation(self, data: Any) -> list[Any]:
-        mixes = list(data.all() if isinstance(data, QuerySet) else data)
+        mixes = list(data.all() if isinstance(data, (QuerySet, BaseManager)) else data)
         self.context.setdefault("_mix_verdicts", {}).update(selectors.training_mix_verdicts(mixes))
         return super().to_representation(mixes)
 
