@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from governance.datasets.fields import DATASET_FIELDS
+from governance.licenses.services import LICENSE_FACT_FIELDS
 from governance.models import Dataset, License
 
 
@@ -96,13 +97,7 @@ class LicenseOverrideForm(forms.ModelForm):
 
     class Meta:
         model = License
-        fields = [
-            "use_class",
-            "attribution_required",
-            "share_alike",
-            "no_derivatives",
-            "needs_legal_review",
-        ]
+        fields = list(LICENSE_FACT_FIELDS)
 
 
 class MixForm(forms.Form):

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from governance import licensing, selectors
 from governance.datasets.fields import DATASET_FIELDS
+from governance.licenses.services import LICENSE_FACT_FIELDS
 from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
 from governance.models import Dataset, License, MixComponent, TrainingMix
 
@@ -62,13 +63,15 @@ class LicenseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LicenseOverrideSerializer(serializers.Serializer):
-    use_class = serializers.ChoiceField(choices=License.UseClass.choices, required=False)
-    attribution_required = serializers.BooleanField(required=False)
-    share_alike = serializers.BooleanField(required=False)
-    no_derivatives = serializers.BooleanField(required=False)
-    needs_legal_review = serializers.BooleanField(required=False)
+class LicenseOverrideSerializer(serializers.ModelSerializer):
+    """The facts Legal may override (each optional) and why."""
+
     reason = serializers.CharField()
+
+    class Meta:
+        model = License
+        fields = [*LICENSE_FACT_FIELDS, "reason"]
+        extra_kwargs = {name: {"required": False} for name in LICENSE_FACT_FIELDS}
 
 
 class DatasetSerializer(serializers.ModelSerializer):
