@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import User
 from django.utils import timezone
 
-from core.roles import Role
-from governance import services
-from governance.catalog import catalog_seed
+from core.public import SYSTEM, Role, users_with_role
+from governance.datasets.reviews import dataset_approve, dataset_reject, dataset_submit
+from governance.datasets.services import dataset_create
+from governance.mixes.services import training_mix_create
 from governance.models import Dataset, ReviewStatus, TrainingMix
+from governance.reference_data import ensure as license_catalog_ensure
 
 HF = "https://huggingface.co/datasets/"
 
@@ -227,15 +228,15 @@ DEMO_MIX_COMPONENTS = [
 
 
 def load_demo(stdout) -> None:
-    catalog_seed()
-    pm = User.objects.filter(groups__name=Role.PM.value).order_by("pk").first()
-    legal = User.objects.filter(groups__name=Role.LEGAL.value).order_by("pk").first()
+    license_catalog_ensure()
+    pm = users_with_role(Role.PM).order_by("pk").first()
+    legal = users_with_role(Role.LEGAL).order_by("pk").first()
     created = 0
     for name, hub_id, expression, fields, status in DEMO_DATASETS:
         if Dataset.objects.filter(name=name).exists():
             continue
-        dataset = services.dataset_create(
-            actor=None,
+        dataset = dataset_create(
+            actor=SYSTEM,
             name=name,
             hub_id=hub_id,
             homepage=fields.pop("homepage", HF + hub_id),
@@ -246,11 +247,11 @@ def load_demo(stdout) -> None:
         created += 1
         if status == ReviewStatus.DRAFT or pm is None or legal is None:
             continue
-        services.dataset_submit(actor=pm, dataset=dataset)
+        dataset_submit(actor=pm, dataset=dataset)
         if status == ReviewStatus.APPROVED:
-            services.dataset_approve(actor=legal, dataset=dataset, note="Demo approval.")
+            dataset_approve(actor=legal, dataset=dataset, note="Demo approval.")
         elif status == ReviewStatus.REJECTED:
-            services.dataset_reject(
+            dataset_reject(
                 actor=legal, dataset=dataset, note="Copyrighted books without a license."
             )
     # One approval whose yearly review has come due, for the overdue list.
@@ -261,8 +262,8 @@ def load_demo(stdout) -> None:
         )
     if not TrainingMix.objects.filter(name=DEMO_MIX).exists():
         by_name = {d.name: d for d in Dataset.objects.filter(name__in=dict(DEMO_MIX_COMPONENTS))}
-        services.training_mix_create(
-            actor=None,
+        training_mix_create(
+            actor=SYSTEM,
             name=DEMO_MIX,
             description="Instruction tuning for the customer-support assistant.",
             components=[

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
-from governance import licensing
+from governance.datasets.fields import DATASET_FIELDS
+from governance.licenses.services import LICENSE_FACT_FIELDS
 from governance.models import Dataset, License
-from governance.services import DATASET_FIELDS
 
 
 class CommaListField(forms.CharField):
@@ -46,16 +46,11 @@ class DatasetForm(forms.ModelForm):
             "license_expression": "SPDX expression: AND, OR, WITH, LicenseRef-… for custom terms",
         }
 
-    def validate_unique(self) -> None:
-        """The service checks name clashes (case-insensitively)."""
-
-    def clean_license_expression(self) -> str:
-        try:
-            return licensing.normalize_license_expression(
-                self.cleaned_data.get("license_expression") or ""
-            )
-        except licensing.LicenseExpressionInvalid as exc:
-            raise forms.ValidationError(exc.message) from exc
+    def _get_validation_exclusions(self) -> set[str]:
+        # The name's case-insensitive uniqueness is the database's to decide: the service
+        # reports a clash on the name field (see governance.unique_names).
+        inherited = super()._get_validation_exclusions()  # type: ignore[misc]  # not in django-stubs
+        return {*inherited, "name"}
 
 
 class DecisionForm(forms.Form):
@@ -78,7 +73,7 @@ class CardImportForm(forms.Form):
     card_file = forms.FileField(required=False, label="…or upload README.md")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         upload = data.get("card_file")
         if upload:
             try:
@@ -102,13 +97,7 @@ class LicenseOverrideForm(forms.ModelForm):
 
     class Meta:
         model = License
-        fields = [
-            "use_class",
-            "attribution_required",
-            "share_alike",
-            "no_derivatives",
-            "needs_legal_review",
-        ]
+        fields = list(LICENSE_FACT_FIELDS)
 
 
 class MixForm(forms.Form):

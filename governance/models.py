@@ -6,10 +6,14 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import licensing
+
+DATASET_NAME_UNIQUE = "governance_dataset_name_ci_unique"
+TRAINING_MIX_NAME_UNIQUE = "governance_trainingmix_name_ci_unique"
 
 
 class License(models.Model):
@@ -85,7 +89,7 @@ class Dataset(models.Model):
         MODEL_GENERATED = "model_generated", "Model-generated"
         MANUAL = "manual", "Written by annotators"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     version = models.CharField(max_length=100, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     hub_id = models.CharField("Hub id", max_length=200, blank=True)
@@ -143,6 +147,10 @@ class Dataset(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Names are unique ignoring case ("C4" and "c4" are one dataset).
+            models.UniqueConstraint(Lower("name"), name=DATASET_NAME_UNIQUE),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -178,7 +186,7 @@ class TrainingMix(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -188,7 +196,9 @@ class TrainingMix(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    datasets = models.ManyToManyField(Dataset, through="MixComponent", related_name="mixes")
+    datasets: models.ManyToManyField[Dataset, MixComponent] = models.ManyToManyField(
+        Dataset, through="MixComponent", related_name="mixes"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -197,6 +207,9 @@ class TrainingMix(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name=TRAINING_MIX_NAME_UNIQUE),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -208,7 +221,9 @@ class TrainingMix(models.Model):
 class MixComponent(models.Model):
     mix = models.ForeignKey(TrainingMix, on_delete=models.CASCADE, related_name="components")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
-    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    # The weight rule (finite, greater than zero) lives in governance.mixes.weights; the
+    # check constraint is the database's last word on it.
+    weight = models.FloatField(default=1.0)
 
     class Meta:
         ordering = ["-weight", "dataset__name"]

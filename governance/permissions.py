@@ -1,7 +1,6 @@
 """Who may do what with datasets, licenses and training mixes (UI and API)."""
 
-from core.access import AccessPolicy
-from core.roles import Role
+from core.public import AccessPolicy, Role
 
 ACCESS = AccessPolicy(
     "governance",

@@ -4,6 +4,7 @@ its fine-tune on the mix's verdict through these."""
 
 from __future__ import annotations
 
+from governance import selectors
 from governance.models import TrainingMix
 
 __all__ = [
@@ -30,12 +31,10 @@ def training_mix_id_by_name(name: str) -> int | None:
 
 def training_mix_blockers(mix_id: int) -> list[str]:
     """What keeps the mix from being used for training (empty once it is cleared)."""
-    from governance.selectors import training_mix_blockers as blockers
-
-    mix = TrainingMix.objects.filter(pk=mix_id).first()
+    mix = selectors.training_mix_get(mix_id)
     if mix is None:
         return [f"Training mix #{mix_id} no longer exists."]
-    return list(blockers(mix))
+    return selectors.training_mix_blockers(mix)
 
 
 def demo_training_mix_id() -> int | None:

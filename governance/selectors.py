@@ -2,69 +2,36 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from governance import licensing
-from governance.filtersets import DatasetFilterSet
+from governance.datasets.dataset_csv import EXPORT_COLUMNS, dataset_csv_write
+from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
-
-CSV_FIELDS = [
-    "name",
-    "version",
-    "homepage",
-    "hub_id",
-    "license_expression",
-    "license_url",
-    "collection_method",
-    "generated_by",
-    "contains_books_or_papers",
-    "contains_faces",
-    "contains_personal_data",
-    "web_crawled",
-    "languages",
-    "task_categories",
-    "size_rows",
-    "size_tokens",
-    "intended_use",
-    "prep_language_filter",
-    "prep_dedup",
-    "prep_quality_filter",
-    "prep_pii_removal",
-    "prep_toxicity_filter",
-    "status",
-    "next_review_date",
-    "steward",
-]
-
+from governance.reference_data import license_catalog_facts
 
 # --- licenses --------------------------------------------------------------------------------
 
 
 def license_facts_for(keys: Iterable[str]) -> dict[str, licensing.LicenseFacts]:
-    """Facts for these ids from the catalog (with Legal's overrides), built-in facts otherwise."""
+    """Facts for these ids from the catalog (with Legal's overrides), the pinned file otherwise."""
     wanted = {key.lower() for key in keys}
     facts = {row.key: row.as_facts() for row in License.objects.filter(key__in=wanted)}
-    builtin = licensing.builtin_catalog()
+    builtin = license_catalog_facts()
     for key in wanted - facts.keys():
         if key in builtin:
             facts[key] = builtin[key]
     return facts
 
 
-def license_list(*, search: str = "", use_class: str = "", curated: bool = False) -> QuerySet:
-    qs = License.objects.all()
-    if search:
-        qs = qs.filter(Q(spdx_id__icontains=search) | Q(name__icontains=search))
-    if use_class:
-        qs = qs.filter(use_class=use_class)
-    if curated:
-        qs = qs.filter(Q(curated=True) | Q(overridden_at__isnull=False))
-    return qs.order_by("-curated", "spdx_id")
+def license_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[License]:
+    """The catalog, curated licenses first, filtered by LicenseFilterSet's parameters."""
+    qs = License.objects.select_related("overridden_by").order_by("-curated", "spdx_id")
+    return LicenseFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def license_get(spdx_id: str) -> License | None:
@@ -78,36 +45,38 @@ def licenses_used_by(license_obj: License) -> QuerySet[Dataset]:
 # --- datasets --------------------------------------------------------------------------------
 
 
-def license_verdict(
-    expression: str, *, flags: licensing.DatasetFlags | None = None, name: str = ""
-) -> licensing.Verdict:
-    """A verdict against the live catalog (raises LicenseExpressionInvalid)."""
-    keys = licensing.license_keys(expression)
-    if flags and flags.generated_by:
-        terms = licensing.api_terms_for(flags.generated_by)
-        keys += [terms] if terms else []
-    return licensing.dataset_verdict(
-        expression, catalog=license_facts_for(keys), flags=flags, name=name
-    )
+def _verdict_keys(dataset: Dataset) -> list[str]:
+    keys = licensing.license_keys(dataset.license_expression)
+    terms = licensing.api_terms_for(dataset.generated_by) if dataset.generated_by else None
+    return [*keys, *([terms] if terms else [])]
+
+
+def dataset_verdicts(datasets: Sequence[Dataset]) -> list[licensing.Verdict]:
+    """The verdict of each dataset, in order, with one catalog query for all of them."""
+    keys = [_verdict_keys(dataset) for dataset in datasets]
+    catalog = license_facts_for(key for dataset_keys in keys for key in dataset_keys)
+    return [
+        licensing.dataset_verdict(
+            dataset.license_expression,
+            catalog=catalog,
+            flags=dataset.flags(),
+            name=dataset.name,
+            source_url=dataset.homepage
+            or (f"https://huggingface.co/datasets/{dataset.hub_id}" if dataset.hub_id else ""),
+            license_url=dataset.license_url,
+        )
+        for dataset in datasets
+    ]
 
 
 def dataset_verdict(dataset: Dataset) -> licensing.Verdict:
-    keys = licensing.license_keys(dataset.license_expression)
-    terms = licensing.api_terms_for(dataset.generated_by) if dataset.generated_by else None
-    return licensing.dataset_verdict(
-        dataset.license_expression,
-        catalog=license_facts_for([*keys, *([terms] if terms else [])]),
-        flags=dataset.flags(),
-        name=dataset.name,
-        source_url=dataset.homepage
-        or (f"https://huggingface.co/datasets/{dataset.hub_id}" if dataset.hub_id else ""),
-        license_url=dataset.license_url,
-    )
+    return dataset_verdicts([dataset])[0]
 
 
-def dataset_list(*, filters: dict | None = None) -> QuerySet[Dataset]:
+def dataset_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Dataset]:
+    """The inventory, filtered by DatasetFilterSet's parameters."""
     qs = Dataset.objects.select_related("steward", "reviewer")
-    return DatasetFilterSet(filters or {}, queryset=qs).qs
+    return DatasetFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def dataset_get(pk: int) -> Dataset | None:
@@ -151,44 +120,33 @@ def inventory_counts() -> dict[str, int]:
     return counts
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
+    """CSV of `datasets` (every dataset by default) in the export's columns."""
     rows = Dataset.objects.select_related("steward") if datasets is None else datasets
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, "commercial_use", "needs_legal_review"])
-    writer.writeheader()
-    for dataset in rows:
-        row = {}
-        for name in CSV_FIELDS:
-            value = getattr(dataset, name)
-            if name == "steward":
-                value = dataset.steward.username if dataset.steward else ""
-            elif isinstance(value, list):
-                value = ";".join(value)
-            elif isinstance(value, bool):
-                value = "yes" if value else "no"
-            elif value is None:
-                value = ""
-            row[name] = _csv_safe(str(value))
-        row["commercial_use"] = dataset.commercial_use
-        row["needs_legal_review"] = "yes" if dataset.needs_legal_review else "no"
-        writer.writerow(row)
-    return out.getvalue()
+    return dataset_csv_write(
+        {
+            **{name: getattr(dataset, name) for name in EXPORT_COLUMNS if name != "steward"},
+            "steward": dataset.steward.username if dataset.steward else "",
+        }
+        for dataset in rows
+    )
 
 
 # --- training mixes --------------------------------------------------------------------------
 
 
-def training_mix_list() -> QuerySet[TrainingMix]:
-    """Every mix, for lists and pickers (name, status)."""
-    return TrainingMix.objects.annotate(component_count=Count("components")).order_by("name")
+def _components_prefetch(mixes: Iterable[TrainingMix]) -> None:
+    """Load the components (with their datasets) of every mix in one query, unless loaded."""
+    prefetch_related_objects(
+        list(mixes),
+        Prefetch("components", queryset=MixComponent.objects.select_related("dataset")),
+    )
+
+
+def training_mix_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[TrainingMix]:
+    """Every mix with its number of datasets, filtered by TrainingMixFilterSet's parameters."""
+    qs = TrainingMix.objects.annotate(component_count=Count("components")).order_by("name")
+    return TrainingMixFilterSet(filters, queryset=qs).qs if filters is not None else qs
 
 
 def training_mix_get(pk: int) -> TrainingMix | None:
@@ -196,15 +154,18 @@ def training_mix_get(pk: int) -> TrainingMix | None:
 
 
 def training_mix_components(mix: TrainingMix) -> list[MixComponent]:
-    return list(mix.components.select_related("dataset"))
+    _components_prefetch([mix])
+    return list(mix.components.all())
 
 
-def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart]:
+def _mix_parts(
+    pairs: Sequence[tuple[Dataset, float]], verdicts: Mapping[int, licensing.Verdict]
+) -> list[licensing.MixPart]:
     return [
         licensing.MixPart(
             name=dataset.name,
             weight=float(weight),
-            verdict=dataset_verdict(dataset),
+            verdict=verdicts[id(dataset)],
             status=dataset.status,
             languages=tuple(dataset.languages),
         )
@@ -212,22 +173,43 @@ def _mix_parts(pairs: Sequence[tuple[Dataset, float]]) -> list[licensing.MixPart
     ]
 
 
+def _verdicts_by_object(datasets: Sequence[Dataset]) -> dict[int, licensing.Verdict]:
+    unique = list({id(dataset): dataset for dataset in datasets}.values())
+    return {id(d): verdict for d, verdict in zip(unique, dataset_verdicts(unique), strict=True)}
+
+
 def training_mix_preview(pairs: Sequence[tuple[Dataset, float]]) -> licensing.MixVerdict:
     """The verdict of datasets with weights that are not (yet) saved as a mix."""
-    return licensing.training_mix_verdict(_mix_parts(pairs))
+    verdicts = _verdicts_by_object([dataset for dataset, _ in pairs])
+    return licensing.training_mix_verdict(_mix_parts(pairs, verdicts))
+
+
+def training_mix_verdicts(mixes: Sequence[TrainingMix]) -> dict[int, licensing.MixVerdict]:
+    """The verdict of each mix by id: two queries for any number of mixes."""
+    _components_prefetch(mixes)
+    pairs = {mix.pk: [(c.dataset, c.weight) for c in mix.components.all()] for mix in mixes}
+    verdicts = _verdicts_by_object([dataset for rows in pairs.values() for dataset, _ in rows])
+    return {
+        pk: licensing.training_mix_verdict(_mix_parts(rows, verdicts)) for pk, rows in pairs.items()
+    }
 
 
 def training_mix_verdict(mix: TrainingMix) -> licensing.MixVerdict:
-    return training_mix_preview([(c.dataset, c.weight) for c in training_mix_components(mix)])
+    return training_mix_verdicts([mix])[mix.pk]
 
 
 def training_mix_notice(mix: TrainingMix) -> str:
     pairs = [(c.dataset, c.weight) for c in training_mix_components(mix)]
-    return licensing.attribution_notice(mix.name, _mix_parts(pairs))
+    return licensing.attribution_notice(
+        mix.name, _mix_parts(pairs, _verdicts_by_object([d for d, _ in pairs]))
+    )
 
 
-def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
-    """Sentences for the mix's datasets that are not approved, and for its conflicts."""
+def training_mix_dataset_problems(
+    mix: TrainingMix, *, verdict: licensing.MixVerdict | None = None
+) -> list[str]:
+    """Sentences for the mix's datasets that are not approved, and for its conflicts
+    (`verdict`: the mix's verdict when the caller has it already)."""
     components = training_mix_components(mix)
     problems: list[str] = []
     if not components:
@@ -242,26 +224,32 @@ def training_mix_dataset_problems(mix: TrainingMix) -> list[str]:
                 f"({dataset.get_status_display().lower()})."
             )
     if components:
-        problems += training_mix_verdict(mix).conflicts
+        problems += (verdict or training_mix_verdict(mix)).conflicts
     return problems
 
 
-def training_mix_blockers(mix: TrainingMix) -> list[str]:
+def training_mix_blockers(
+    mix: TrainingMix, *, verdict: licensing.MixVerdict | None = None
+) -> list[str]:
     """What keeps the mix from being used for training; empty once Legal has approved it.
 
     A dataset rejected after the mix was approved still blocks it, and so does one sent back to
     draft because its license or content flags changed: Legal approved other terms.
     """
     if mix.status == TrainingMix.Status.APPROVED:
-        return training_mix_dataset_problems(mix)
+        return training_mix_dataset_problems(mix, verdict=verdict)
     status_sentence = {
         TrainingMix.Status.DRAFT: f"Training mix '{mix.name}' has not been submitted for "
         "legal review.",
         TrainingMix.Status.IN_REVIEW: f"Training mix '{mix.name}' is awaiting legal review.",
         TrainingMix.Status.REJECTED: f"Training mix '{mix.name}' was rejected by Legal.",
     }[TrainingMix.Status(mix.status)]
-    return [status_sentence, *training_mix_dataset_problems(mix)]
+    return [status_sentence, *training_mix_dataset_problems(mix, verdict=verdict)]
 
 
 def training_mixes_awaiting_review() -> QuerySet[TrainingMix]:
-    return TrainingMix.objects.filter(status=TrainingMix.Status.IN_REVIEW)
+    return (
+        TrainingMix.objects.filter(status=TrainingMix.Status.IN_REVIEW)
+        .annotate(component_count=Count("components"))
+        .order_by("updated_at")
+    )

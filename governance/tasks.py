@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
-from governance import services
+from core.public import SYSTEM
+from governance.datasets.reviews import datasets_flag_overdue as flag_overdue
 
 
 @shared_task(name="governance.datasets_flag_overdue")
 def datasets_flag_overdue() -> int:
-    return services.datasets_flag_overdue()
+    return flag_overdue(actor=SYSTEM)

@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance import licensing, selectors
+from governance.datasets.fields import DATASET_FIELDS
+from governance.licenses.services import LICENSE_FACT_FIELDS
+from governance.mixes.weights import DEFAULT_WEIGHT, WeightInvalid, mix_weight_clean
 from governance.models import Dataset, License, MixComponent, TrainingMix
 
 
@@ -32,7 +37,9 @@ class MixVerdictSerializer(VerdictSerializer):
 
 
 class LicenseSerializer(serializers.ModelSerializer):
-    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    overridden_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = License
@@ -56,20 +63,15 @@ class LicenseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LicenseOverrideSerializer(serializers.Serializer):
-    use_class = serializers.ChoiceField(choices=License.UseClass.choices, required=False)
-    attribution_required = serializers.BooleanField(required=False)
-    share_alike = serializers.BooleanField(required=False)
-    no_derivatives = serializers.BooleanField(required=False)
-    needs_legal_review = serializers.BooleanField(required=False)
+class LicenseOverrideSerializer(serializers.ModelSerializer):
+    """The facts Legal may override (each optional) and why."""
+
     reason = serializers.CharField()
 
-
-def _check_expression(value: str) -> str:
-    try:
-        return licensing.normalize_license_expression(value)
-    except licensing.LicenseExpressionInvalid as exc:
-        raise serializers.ValidationError(exc.message) from exc
+    class Meta:
+        model = License
+        fields = [*LICENSE_FACT_FIELDS, "reason"]
+        extra_kwargs = {name: {"required": False} for name in LICENSE_FACT_FIELDS}
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -77,7 +79,9 @@ class DatasetSerializer(serializers.ModelSerializer):
         queryset=User.objects.all(), required=False, allow_null=True
     )
     steward_username = serializers.CharField(source="steward.username", read_only=True, default="")
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     verdict = serializers.SerializerMethodField()
     review_overdue = serializers.BooleanField(read_only=True)
 
@@ -85,45 +89,18 @@ class DatasetSerializer(serializers.ModelSerializer):
         model = Dataset
         fields = [
             "id",
-            "name",
-            "version",
-            "homepage",
-            "hub_id",
-            "steward",
+            *DATASET_FIELDS,
             "steward_username",
-            "license_expression",
-            "license_url",
-            "collection_method",
-            "generated_by",
-            "contains_books_or_papers",
-            "contains_faces",
-            "contains_personal_data",
-            "web_crawled",
-            "languages",
-            "task_categories",
-            "size_rows",
-            "size_tokens",
-            "intended_use",
-            "prep_language_filter",
-            "prep_dedup",
-            "prep_quality_filter",
-            "prep_pii_removal",
-            "prep_toxicity_filter",
             "status",
             "reviewer",
             "reviewed_at",
             "decision_note",
-            "next_review_date",
             "review_overdue",
             "verdict",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
-        extra_kwargs = {"name": {"validators": []}}
-
-    def validate_license_expression(self, value: str) -> str:
-        return _check_expression(value)
 
     @extend_schema_field(VerdictSerializer)
     def get_verdict(self, dataset: Dataset) -> dict[str, Any]:
@@ -166,16 +143,33 @@ class CsvImportResultSerializer(serializers.Serializer):
 class MixComponentSerializer(serializers.ModelSerializer):
     dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
     dataset_name = serializers.CharField(source="dataset.name", read_only=True)
-    weight = serializers.FloatField(min_value=0.0, default=1.0)
+    weight = serializers.FloatField(default=DEFAULT_WEIGHT)
 
     class Meta:
         model = MixComponent
         fields = ["dataset", "dataset_name", "weight"]
 
+    def validate_weight(self, value: float) -> float:
+        try:
+            return mix_weight_clean(value)
+        except WeightInvalid as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class TrainingMixListSerializer(serializers.ListSerializer):
+    """Computes the verdicts of every mix on the page at once (a few queries, not per mix)."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        mixes = list(data.all() if isinstance(data, (QuerySet, BaseManager)) else data)
+        self.context.setdefault("_mix_verdicts", {}).update(selectors.training_mix_verdicts(mixes))
+        return super().to_representation(mixes)
+
 
 class TrainingMixSerializer(serializers.ModelSerializer):
     components = MixComponentSerializer(many=True, required=False)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     verdict = serializers.SerializerMethodField()
     conflicts = serializers.SerializerMethodField()
     blockers = serializers.SerializerMethodField()
@@ -198,7 +192,7 @@ class TrainingMixSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "reviewer", "reviewed_at", "decision_note"]
-        extra_kwargs = {"name": {"validators": []}}
+        list_serializer_class = TrainingMixListSerializer
 
     def _mix_verdict(self, mix: TrainingMix) -> licensing.MixVerdict:
         cache = self.context.setdefault("_mix_verdicts", {})
@@ -216,7 +210,7 @@ class TrainingMixSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_blockers(self, mix: TrainingMix) -> list[str]:
-        return selectors.training_mix_blockers(mix)
+        return selectors.training_mix_blockers(mix, verdict=self._mix_verdict(mix))
 
 
 class DecisionSerializer(serializers.Serializer):

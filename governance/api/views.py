@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import NotFoundError
-from governance import selectors, services
+from core.public import NotFoundError, PermissionDenied
+from governance import selectors
 from governance.api.serializers import (
     CardImportSerializer,
     CsvImportResultSerializer,
@@ -24,9 +26,23 @@ from governance.api.serializers import (
     LicenseSerializer,
     TrainingMixSerializer,
 )
-from governance.filtersets import DatasetFilterSet
+from governance.datasets import imports as dataset_imports
+from governance.datasets import reviews as dataset_reviews
+from governance.datasets import services as dataset_services
+from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
+from governance.licenses import services as license_services
+from governance.mixes import reviews as mix_reviews
+from governance.mixes import services as mix_services
 from governance.models import Dataset, License, TrainingMix
 from governance.permissions import ACCESS
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user (every governance endpoint's permission class refuses anyone else)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
+
 
 REVIEW_ACTIONS = {"approve": "review", "reject": "review", "override": "review"}
 
@@ -38,14 +54,14 @@ class LicenseViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ACCESS.permission(read="view", write="edit", **REVIEW_ACTIONS)]
     lookup_field = "spdx_id"
     lookup_value_regex = "[^/]+"
+    filterset_class = LicenseFilterSet
     search_fields = ["spdx_id", "name"]
-    filterset_fields = ["use_class", "curated", "needs_legal_review"]
     ordering_fields = ["spdx_id"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return License.objects.none()
-        return License.objects.select_related("overridden_by").order_by("-curated", "spdx_id")
+        return selectors.license_list()
 
     def get_object(self):
         spdx_id = self.kwargs[self.lookup_field]
@@ -62,8 +78,8 @@ class LicenseViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         facts = dict(data.validated_data)
         reason = facts.pop("reason")
-        license_obj = services.license_override(
-            actor=request.user, license=self.get_object(), reason=reason, **facts
+        license_obj = license_services.license_override(
+            actor=_actor(request), license=self.get_object(), reason=reason, **facts
         )
         return Response(LicenseSerializer(license_obj).data)
 
@@ -90,25 +106,25 @@ class DatasetViewSet(
         return selectors.dataset_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.dataset_create(
-            actor=self.request.user, **serializer.validated_data
+        serializer.instance = dataset_services.dataset_create(
+            actor=_actor(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.dataset_update(
-            actor=self.request.user, dataset=serializer.instance, **serializer.validated_data
+        serializer.instance = dataset_services.dataset_update(
+            actor=_actor(self.request), dataset=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        services.dataset_delete(actor=self.request.user, dataset=instance)
+        dataset_services.dataset_delete(actor=_actor(self.request), dataset=instance)
 
     @extend_schema(request=DatasetSubmitSerializer, responses=DatasetSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         data = DatasetSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_submit(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+        dataset = dataset_reviews.dataset_submit(
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -117,8 +133,8 @@ class DatasetViewSet(
     def approve(self, request, pk=None):
         data = DatasetApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_approve(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+        dataset = dataset_reviews.dataset_approve(
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -127,8 +143,8 @@ class DatasetViewSet(
     def reject(self, request, pk=None):
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_reject(
-            actor=request.user, dataset=self.get_object(), **data.validated_data
+        dataset = dataset_reviews.dataset_reject(
+            actor=_actor(request), dataset=self.get_object(), **data.validated_data
         )
         return Response(DatasetSerializer(dataset).data)
 
@@ -137,7 +153,7 @@ class DatasetViewSet(
     def import_card(self, request):
         data = CardImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = services.dataset_import_card(actor=request.user, **data.validated_data)
+        dataset = dataset_imports.dataset_import_card(actor=_actor(request), **data.validated_data)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CsvImportSerializer, responses=CsvImportResultSerializer)
@@ -145,7 +161,9 @@ class DatasetViewSet(
     def import_csv(self, request):
         data = CsvImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.datasets_import_csv(actor=request.user, text=data.validated_data["csv"])
+        result = dataset_imports.datasets_import_csv(
+            actor=_actor(request), text=data.validated_data["csv"]
+        )
         return Response(result)
 
     @extend_schema(
@@ -166,13 +184,17 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
 
     serializer_class = TrainingMixSerializer
     permission_classes = [ACCESS.permission(read="view", write="edit", **REVIEW_ACTIONS)]
+    filterset_class = TrainingMixFilterSet
     search_fields = ["name"]
-    filterset_fields = ["status"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TrainingMix.objects.none()
-        return selectors.training_mix_list().prefetch_related("components__dataset")
+        return (
+            selectors.training_mix_list()
+            .select_related("reviewer")
+            .prefetch_related("components__dataset")
+        )
 
     def _components(self, serializer):
         components = serializer.validated_data.pop("components", None)
@@ -182,21 +204,21 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         components = self._components(serializer) or []
-        serializer.instance = services.training_mix_create(
-            actor=self.request.user, components=components, **serializer.validated_data
+        serializer.instance = mix_services.training_mix_create(
+            actor=_actor(self.request), components=components, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
         components = self._components(serializer)
-        serializer.instance = services.training_mix_update(
-            actor=self.request.user,
+        serializer.instance = mix_services.training_mix_update(
+            actor=_actor(self.request),
             mix=serializer.instance,
             components=components,
             **serializer.validated_data,
         )
 
     def perform_destroy(self, instance):
-        services.training_mix_delete(actor=self.request.user, mix=instance)
+        mix_services.training_mix_delete(actor=_actor(self.request), mix=instance)
 
     @extend_schema(
         responses={
@@ -217,8 +239,8 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def submit(self, request, pk=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_submit(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+        mix = mix_reviews.training_mix_submit(
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
 
@@ -227,8 +249,8 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def approve(self, request, pk=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_approve(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+        mix = mix_reviews.training_mix_approve(
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)
 
@@ -237,7 +259,7 @@ class TrainingMixViewSet(viewsets.ModelViewSet):
     def reject(self, request, pk=None):
         data = DatasetRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mix = services.training_mix_reject(
-            actor=request.user, mix=self.get_object(), **data.validated_data
+        mix = mix_reviews.training_mix_reject(
+            actor=_actor(request), mix=self.get_object(), **data.validated_data
         )
         return Response(TrainingMixSerializer(mix).data)

@@ -1,13 +1,9 @@
-"""Governance fixtures: the license catalog, which transactional tests elsewhere may flush."""
+"""Governance fixtures."""
 
 import pytest
-
-from governance.catalog import catalog_seed
-from governance.models import License
 
 
 @pytest.fixture
 def license_catalog(db):
-    """The seeded catalog (migrations create it; a flush by a transactional test removes it)."""
-    if not License.objects.filter(curated=True).exists():
-        catalog_seed()
+    """The license catalog: `governance.reference_data.ensure()` loads it after `migrate` and
+    after a transactional test's flush, so asking for the database is enough."""

@@ -11,6 +11,7 @@ from tests.governance.factories import DatasetFactory, MixComponentFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("license_catalog")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+TABLE = {**HTMX, "HTTP_HX_TARGET": "results"}
 
 
 def test_landing_page_links_to_every_section(client_as, pm):
@@ -48,17 +49,17 @@ def test_inventory_filters_and_htmx_partial(client_as, legal):
     client = client_as(legal)
     page = client.get("/governance/datasets/").content.decode()
     assert "<h1>Dataset inventory</h1>" in page and "Alpaca" in page and "OpenWebText" in page
-    partial = client.get("/governance/datasets/?commercial_use=not_allowed", **HTMX)
+    partial = client.get("/governance/datasets/?commercial_use=not_allowed", **TABLE)
     body = partial.content.decode()
     assert "<h1>" not in body and 'id="results"' in body
     assert "Alpaca" in body and "OpenWebText" not in body
     assert partial["Vary"].count("HX-Request") == 1
-    flagged = client.get("/governance/datasets/?flag=web_crawled", **HTMX).content.decode()
+    flagged = client.get("/governance/datasets/?flag=web_crawled", **TABLE).content.decode()
     assert "OpenWebText" in flagged and "Alpaca" not in flagged
-    searched = client.get("/governance/datasets/?q=alpa", **HTMX).content.decode()
+    searched = client.get("/governance/datasets/?q=alpa", **TABLE).content.decode()
     assert "Alpaca" in searched and "OpenWebText" not in searched
-    empty = client.get("/governance/datasets/?q=zzz", **HTMX).content.decode()
-    assert "No dataset matches" in empty
+    empty = client.get("/governance/datasets/?q=zzz", **TABLE).content.decode()
+    assert "Nothing matches these filters." in empty
 
 
 def test_inventory_paginates(client_as, pm):
@@ -70,7 +71,7 @@ def test_inventory_paginates(client_as, pm):
 
 def test_license_catalog_search_is_htmx(client_as, pm):
     client = client_as(pm)
-    body = client.get("/governance/licenses/?q=odc-by", **HTMX).content.decode()
+    body = client.get("/governance/licenses/?q=odc-by", **TABLE).content.decode()
     assert "ODC-By-1.0" in body and "<h1>" not in body
     everything = client.get("/governance/licenses/?scope=all&q=0BSD").content.decode()
     assert "0BSD" in everything
@@ -128,7 +129,7 @@ def test_register_dataset_form_shows_the_unknown_symbol(client_as, pm):
     detail = client.get(ok["Location"]).content.decode()
     assert "Contains personal data and no PII removal step is recorded." in detail
     assert "Submit for legal review" in detail
-    assert "History" in detail and "created" in detail
+    assert "History" in detail and "dataset.create" in detail
 
 
 def test_submit_and_decide_from_the_detail_page(client_as, pm, legal):

@@ -1,0 +1,1 @@
+"""The dataset inventory: fields, records, legal review, imports. Callers import submodules."""

@@ -1,0 +1,1 @@
+"""Training mixes: the weight rule, records and legal review. Callers import submodules."""
