@@ -5,15 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
-from core.roles import Role
-
-
-def _people(*roles: Role):
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
-        .distinct()
-        .order_by("username")
-    )
+from governance.policies import selectors
 
 
 class PolicySettingsForm(forms.Form):
@@ -30,5 +22,5 @@ class PolicySettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people(Role.LEGAL, Role.PM)
-        self.fields["approvers"].queryset = _people(Role.LEGAL)
+        self.fields["owner"].queryset = selectors.owner_candidates()
+        self.fields["approvers"].queryset = selectors.approver_candidates()

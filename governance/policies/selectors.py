@@ -11,8 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.errors import ApplicationError, NotFoundError
-from core.roles import Role
+from core.public import ApplicationError, NotFoundError, Role, users_with_role
 from governance.policies.guard_prompt import (
     GuardCategory,
     GuardPromptError,
@@ -189,8 +188,17 @@ def published_versions() -> QuerySet[PolicyVersion]:
 
 def attestation_candidates() -> QuerySet[User]:
     """The active people asked to read published policies (the roles allowed to attest)."""
-    names = [role.value for role in ACCESS.roles_for("attest") if role != Role.ADMIN]
-    return User.objects.filter(is_active=True, groups__name__in=names).distinct()
+    return users_with_role(*(role for role in ACCESS.roles_for("attest") if role != Role.ADMIN))
+
+
+def owner_candidates() -> QuerySet[User]:
+    """Who may own a policy (and hear about its overdue reviews): Legal and PMs."""
+    return users_with_role(Role.LEGAL, Role.PM)
+
+
+def approver_candidates() -> QuerySet[User]:
+    """Who may be named a policy's approver: only Legal approves (see `permissions`)."""
+    return users_with_role(Role.LEGAL)
 
 
 @dataclass(frozen=True)

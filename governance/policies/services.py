@@ -7,16 +7,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.errors import ApplicationError, ConflictError
-from core.roles import Role
-from core.services import audit_record, field_changes, notify
+from core.public import (
+    SYSTEM,
+    Actor,
+    ApplicationError,
+    ConflictError,
+    PermissionDenied,
+    Role,
+    actor_user,
+    audit_record,
+    field_changes,
+    notify,
+    users_with_role,
+)
 from governance.policies.default_taxonomy import (
     DEFAULT_POLICY_NAME,
     DEFAULT_POLICY_SLUG,
@@ -170,13 +179,13 @@ def _locked_version(version: PolicyVersion) -> PolicyVersion:
 
 
 def _transition_record(
-    *, version: PolicyVersion, from_status: str, actor: User | None, note: str = ""
+    *, version: PolicyVersion, from_status: str, actor: Actor, note: str = ""
 ) -> PolicyTransition:
     return PolicyTransition.objects.create(
         version=version,
         from_status=from_status,
         to_status=version.status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_user(actor),
         note=note,
     )
 
@@ -200,7 +209,7 @@ def _unique_slug(name: str, slug: str | None) -> str:
 @transaction.atomic
 def policy_create(
     *,
-    actor: User,
+    actor: Actor,
     name: str,
     categories: Sequence[Mapping[str, Any]] | None = None,
     exceptions: Sequence[Mapping[str, Any]] = (),
@@ -228,17 +237,20 @@ def policy_create(
         name=name,
         slug=_unique_slug(name, slug),
         description=description.strip(),
-        owner=owner or actor,
+        owner=owner or actor_user(actor),
         review_cadence_days=review_cadence_days,
     )
     policy.approvers.set(list(approvers))
     version = PolicyVersion.objects.create(
-        policy=policy, number=1, summary=summary or "First version", created_by=actor
+        policy=policy,
+        number=1,
+        summary=summary or "First version",
+        created_by=actor_user(actor),
     )
     _write_categories(version, cleaned)
     _write_exceptions(version, cleaned_exceptions)
     _transition_record(version=version, from_status="", actor=actor, note="Created")
-    audit_record(actor=actor, target=policy, action="created")
+    audit_record(actor=actor, target=policy, action="policy.create")
     return policy
 
 
@@ -247,7 +259,7 @@ POLICY_FIELDS = ("name", "description", "owner", "review_cadence_days", "next_re
 
 @transaction.atomic
 def policy_update(
-    *, actor: User, policy: Policy, approvers: Iterable[User] | None = None, **fields: Any
+    *, actor: Actor, policy: Policy, approvers: Iterable[User] | None = None, **fields: Any
 ) -> Policy:
     """Change a policy's own facts (not its categories: those live in versions)."""
     ACCESS.require(actor, "edit")
@@ -274,12 +286,12 @@ def policy_update(
         if old != new:
             changes["approvers"] = [old, new]
     if changes:
-        audit_record(actor=actor, target=policy, action="updated", changes=changes)
+        audit_record(actor=actor, target=policy, action="policy.update", changes=changes)
     return policy
 
 
 @transaction.atomic
-def policy_delete(*, actor: User, policy: Policy) -> None:
+def policy_delete(*, actor: Actor, policy: Policy) -> None:
     """Only a policy that was never published may go; afterwards it is retired instead."""
     ACCESS.require(actor, "edit")
     if policy.slug == DEFAULT_POLICY_SLUG:
@@ -314,7 +326,7 @@ def policy_default_ensure() -> Policy:
             published_at=timezone.now(),
         )
         _write_categories(version, default_categories())
-        _transition_record(version=version, from_status="", actor=None, note="Seeded")
+        _transition_record(version=version, from_status="", actor=SYSTEM, note="Seeded")
     return policy
 
 
@@ -322,7 +334,7 @@ def policy_default_ensure() -> Policy:
 
 
 @transaction.atomic
-def version_draft_start(*, actor: User, policy: Policy, summary: str = "") -> PolicyVersion:
+def version_draft_start(*, actor: Actor, policy: Policy, summary: str = "") -> PolicyVersion:
     """The policy's open draft, or a new one copied from its latest version."""
     ACCESS.require(actor, "edit")
     Policy.objects.select_for_update().filter(pk=policy.pk).first()
@@ -339,7 +351,7 @@ def version_draft_start(*, actor: User, policy: Policy, summary: str = "") -> Po
         policy=policy,
         number=(latest.number + 1) if latest else 1,
         summary=summary,
-        created_by=actor,
+        created_by=actor_user(actor),
     )
     if latest is not None:
         snapshot = _version_snapshot(latest)
@@ -353,7 +365,7 @@ def version_draft_start(*, actor: User, policy: Policy, summary: str = "") -> Po
 @transaction.atomic
 def version_update(
     *,
-    actor: User,
+    actor: Actor,
     version: PolicyVersion,
     summary: str | None = None,
     categories: Sequence[Mapping[str, Any]] | None = None,
@@ -381,7 +393,7 @@ def version_update(
         version.save(update_fields=["summary"])
     changes = field_changes(before, _version_snapshot(version))
     if changes:
-        audit_record(actor=actor, target=version, action="edited", changes=changes)
+        audit_record(actor=actor, target=version, action="policy_version.update", changes=changes)
     return version
 
 
@@ -393,7 +405,7 @@ def _draft_categories(version: PolicyVersion) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def category_add(
-    *, actor: User, version: PolicyVersion, category: Mapping[str, Any]
+    *, actor: Actor, version: PolicyVersion, category: Mapping[str, Any]
 ) -> PolicyVersion:
     categories = [*_draft_categories(version), dict(category)]
     return version_update(actor=actor, version=version, categories=categories)
@@ -401,7 +413,7 @@ def category_add(
 
 @transaction.atomic
 def category_change(
-    *, actor: User, version: PolicyVersion, code: str, changes: Mapping[str, Any]
+    *, actor: Actor, version: PolicyVersion, code: str, changes: Mapping[str, Any]
 ) -> PolicyVersion:
     categories = _draft_categories(version)
     codes = [c["code"] for c in categories]
@@ -423,7 +435,7 @@ def category_change(
 
 
 @transaction.atomic
-def category_move(*, actor: User, version: PolicyVersion, code: str, offset: int) -> PolicyVersion:
+def category_move(*, actor: Actor, version: PolicyVersion, code: str, offset: int) -> PolicyVersion:
     """Move a category up (offset -1) or down (+1) in the list the guard reads."""
     categories = _draft_categories(version)
     codes = [c["code"] for c in categories]
@@ -436,14 +448,14 @@ def category_move(*, actor: User, version: PolicyVersion, code: str, offset: int
 
 
 @transaction.atomic
-def category_remove(*, actor: User, version: PolicyVersion, code: str) -> PolicyVersion:
+def category_remove(*, actor: Actor, version: PolicyVersion, code: str) -> PolicyVersion:
     categories = [c for c in _draft_categories(version) if c["code"] != code]
     return version_update(actor=actor, version=version, categories=categories)
 
 
 @transaction.atomic
 def exception_add(
-    *, actor: User, version: PolicyVersion, scope: str, code: str, reason: str
+    *, actor: Actor, version: PolicyVersion, scope: str, code: str, reason: str
 ) -> PolicyVersion:
     exceptions = _version_snapshot(version)["exceptions"] + [
         {"scope": scope, "code": code, "reason": reason}
@@ -453,7 +465,7 @@ def exception_add(
 
 @transaction.atomic
 def exception_remove(
-    *, actor: User, version: PolicyVersion, scope: str, code: str
+    *, actor: Actor, version: PolicyVersion, scope: str, code: str
 ) -> PolicyVersion:
     exceptions = [
         e
@@ -479,7 +491,7 @@ def version_publish_problems(version: PolicyVersion) -> list[str]:
     return problems
 
 
-def _approver_check(actor: User, policy: Policy) -> None:
+def _approver_check(actor: Actor, policy: Policy) -> None:
     approvers = list(policy.approvers.all())
     if approvers and actor not in approvers and not actor.is_superuser:
         names = ", ".join(sorted(u.username for u in approvers))
@@ -487,7 +499,7 @@ def _approver_check(actor: User, policy: Policy) -> None:
 
 
 @transaction.atomic
-def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "") -> PolicyVersion:
+def policy_transition(*, actor: Actor, policy: Policy, verb: str, note: str = "") -> PolicyVersion:
     """Move the policy's latest version by one workflow step (`TRANSITIONS`), recorded."""
     if verb not in TRANSITIONS:
         raise ApplicationError(f"Unknown transition {verb!r}.")
@@ -542,6 +554,13 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
     version.status = target
     version.save(update_fields=["status", "published_at"])
     _transition_record(version=version, from_status=from_status, actor=actor, note=note)
+    audit_record(
+        actor=actor,
+        target=version,
+        action=f"policy_version.{verb}",
+        changes={"status": [from_status, version.status]},
+        note=note,
+    )
     if verb == "publish":
         _ask_for_attestation(policy=policy, version=version, actor=actor)
     elif verb == "submit":
@@ -549,13 +568,11 @@ def policy_transition(*, actor: User, policy: Policy, verb: str, note: str = "")
     return version
 
 
-def _ask_for_approval(*, policy: Policy, version: PolicyVersion, actor: User, note: str) -> None:
+def _ask_for_approval(*, policy: Policy, version: PolicyVersion, actor: Actor, note: str) -> None:
     """The policy's approvers (or everyone in Legal) hear that a version awaits them."""
     approvers = list(policy.approvers.filter(is_active=True))
     if not approvers:
-        approvers = list(
-            User.objects.filter(is_active=True, groups__name=Role.LEGAL.value).distinct()
-        )
+        approvers = list(users_with_role(Role.LEGAL))
     notify(
         users=[user for user in approvers if user.pk != actor.pk],
         title=f"{policy.name} v{version.number} awaits approval",
@@ -564,7 +581,7 @@ def _ask_for_approval(*, policy: Policy, version: PolicyVersion, actor: User, no
     )
 
 
-def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User) -> None:
+def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: Actor) -> None:
     """Everyone who read an earlier version (and the owner) is asked to read this one."""
     readers = (
         User.objects.filter(
@@ -586,9 +603,10 @@ def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: User)
 
 
 @transaction.atomic
-def policy_attest(*, user: User, policy: Policy) -> PolicyAttestation:
-    """Record that `user` has read the published version (idempotent)."""
-    ACCESS.require(user, "attest")
+def policy_attest(*, actor: User, policy: Policy) -> PolicyAttestation:
+    """Record that `actor` has read the published version (idempotent)."""
+    ACCESS.require(actor, "attest")
+    user = actor
     version = policy.versions.filter(status=Status.PUBLISHED).first()
     if version is None:
         raise ConflictError(f"{policy.name} has no published version to confirm.")
@@ -604,7 +622,7 @@ def policy_attest(*, user: User, policy: Policy) -> PolicyAttestation:
 
 
 @transaction.atomic
-def policy_review_complete(*, actor: User, policy: Policy, note: str = "") -> Policy:
+def policy_review_complete(*, actor: Actor, policy: Policy, note: str = "") -> Policy:
     """Legal reviewed the policy and it still holds: the next review is one cadence away."""
     ACCESS.require(actor, "edit")
     before = policy.next_review_on
@@ -615,7 +633,7 @@ def policy_review_complete(*, actor: User, policy: Policy, note: str = "") -> Po
     audit_record(
         actor=actor,
         target=policy,
-        action="reviewed",
+        action="policy.review",
         changes=field_changes(
             {"next_review_on": before}, {"next_review_on": policy.next_review_on}
         ),
@@ -624,8 +642,9 @@ def policy_review_complete(*, actor: User, policy: Policy, note: str = "") -> Po
     return policy
 
 
-def policies_review_overdue_notify(*, today: datetime.date | None = None) -> int:
+def policies_review_overdue_notify(*, actor: Actor, today: datetime.date | None = None) -> int:
     """Remind the owners of policies past their review date, once per review date."""
+    ACCESS.require(actor, "edit")
     today = today or timezone.localdate()
     reminded = 0
     overdue = Policy.objects.filter(next_review_on__lt=today).select_related("owner")

@@ -10,9 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.errors import ApplicationError
-from core.htmx import is_htmx_partial, render_page
-from core.selectors import audit_history
+from core.public import (
+    ApplicationError,
+    PermissionDenied,
+    audit_history,
+    error_text,
+    is_htmx_partial,
+    render_page,
+)
 from governance.policies import selectors, services
 from governance.policies.forms import PolicySettingsForm
 from governance.policies.guard_prompt import ROLES
@@ -35,12 +40,6 @@ STATUS_TONES = {
     Status.PUBLISHED: "good",
     Status.RETIRED: "",
 }
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(getattr(exc, "message", exc))
 
 
 @vary_on_headers("HX-Request")
@@ -84,8 +83,10 @@ def create(request: HttpRequest) -> HttpResponse:
             description=request.POST.get("description", ""),
             review_cadence_days=int(request.POST.get("review_cadence_days") or 180),
         )
+    except PermissionDenied:
+        raise
     except (ApplicationError, ValidationError, ValueError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("policies:index")
     messages.success(request, f"Created {policy.name} with a first draft.")
     return redirect("policies:version", policy.pk, 1)
@@ -150,8 +151,10 @@ def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         version = services.policy_transition(
             actor=request.user, policy=policy, verb=verb, note=request.POST.get("note", "")
         )
+    except PermissionDenied:
+        raise
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, f"Version {version.number} is now {version.get_status_display().lower()}."
@@ -169,8 +172,10 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
         approvers = values.pop("approvers")
         try:
             services.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
+        except PermissionDenied:
+            raise
         except (ApplicationError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Saved.")
     else:
@@ -185,8 +190,10 @@ def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     try:
         draft = services.version_draft_start(actor=request.user, policy=policy)
+    except PermissionDenied:
+        raise
     except ApplicationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("policies:detail", policy.pk)
     return redirect("policies:version", policy.pk, draft.number)
 
@@ -249,8 +256,10 @@ def _editor_change(request: HttpRequest, pk: int, number: int, change) -> HttpRe
     error = ""
     try:
         change(version)
+    except PermissionDenied:
+        raise
     except (ApplicationError, ValidationError) as exc:
-        error = _error_text(exc)
+        error = error_text(exc)
     version.refresh_from_db()
     if is_htmx_partial(request):
         context = _version_context(request, version, error=error)
@@ -389,8 +398,10 @@ def preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             with_descriptions=request.POST.get("with_descriptions") == "on",
             version_number=version.number,
         )
+    except PermissionDenied:
+        raise
     except ApplicationError as exc:
-        context["preview_error"] = _error_text(exc)
+        context["preview_error"] = error_text(exc)
     else:
         context["prompt"] = result.prompt
         context["codes"] = result.codes
@@ -412,8 +423,10 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             old = selectors.policy_version_get(policy, from_number)
             new = selectors.policy_version_get(policy, to_number)
+        except PermissionDenied:
+            raise
         except ApplicationError as exc:
-            context["error"] = _error_text(exc)
+            context["error"] = error_text(exc)
         else:
             context.update(old=old, new=new, diff=selectors.version_diff(old, new))
     context.update(from_number=from_number, to_number=to_number)
@@ -429,9 +442,11 @@ def attest(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     error = ""
     try:
-        services.policy_attest(user=request.user, policy=policy)
+        services.policy_attest(actor=request.user, policy=policy)
+    except PermissionDenied:
+        raise
     except ApplicationError as exc:
-        error = _error_text(exc)
+        error = error_text(exc)
     if is_htmx_partial(request):
         context = _attestation_context(request, policy) | {"attest_error": error}
         return render(request, "policies/attestation.html", context)

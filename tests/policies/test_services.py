@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from core.errors import ApplicationError, ConflictError
 from core.models import Notification
+from core.public import SYSTEM, ApplicationError, ConflictError
 from core.roles import Role
 from governance.policies import selectors, services
 from governance.policies.guard_prompt import LLAMA_GUARD_3_CATEGORIES
@@ -186,8 +186,8 @@ def test_renaming_a_code_keeps_its_exceptions_and_moving_reorders(legal):
 def test_attestation_is_per_published_version_and_asked_again(legal, pm):
     policy = policy_with_version(legal, publish=True)
     assert policy in [v.policy for v in selectors.policies_awaiting_attestation(pm)]
-    services.policy_attest(user=pm, policy=policy)
-    services.policy_attest(user=pm, policy=policy)  # idempotent
+    services.policy_attest(actor=pm, policy=policy)
+    services.policy_attest(actor=pm, policy=policy)  # idempotent
     state = selectors.attestation_status(policy)
     assert [a.user for a in state.attested] == [pm]
     assert pm not in state.pending and legal in state.pending
@@ -206,13 +206,13 @@ def test_attestation_is_per_published_version_and_asked_again(legal, pm):
 def test_pipeline_users_cannot_attest(pipeline, legal):
     policy = policy_with_version(legal, publish=True)
     with pytest.raises(PermissionDenied):
-        services.policy_attest(user=pipeline, policy=policy)
+        services.policy_attest(actor=pipeline, policy=policy)
 
 
 def test_attesting_without_a_published_version_is_a_conflict(legal, pm):
     policy = policy_with_version(legal)
     with pytest.raises(ConflictError, match="no published version"):
-        services.policy_attest(user=pm, policy=policy)
+        services.policy_attest(actor=pm, policy=policy)
 
 
 def test_overdue_review_notifies_the_owner_once(legal):
@@ -221,8 +221,8 @@ def test_overdue_review_notifies_the_owner_once(legal):
         next_review_on=timezone.localdate() - datetime.timedelta(days=3)
     )
     assert selectors.review_state(Policy.objects.get(pk=policy.pk)) == "overdue"
-    assert services.policies_review_overdue_notify() >= 1
-    services.policies_review_overdue_notify()
+    assert services.policies_review_overdue_notify(actor=SYSTEM) >= 1
+    services.policies_review_overdue_notify(actor=SYSTEM)
     reminders = Notification.objects.filter(user=legal, title__startswith="Review overdue")
     assert reminders.count() == 1
     assert "3 days ago" in reminders.get().body

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +14,7 @@ from governance.policies.models import (
     PolicyTransition,
     PolicyVersion,
 )
-from governance.policies.selectors import review_state
+from governance.policies.selectors import approver_candidates, owner_candidates, review_state
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -95,11 +94,11 @@ class VersionSummarySerializer(serializers.Serializer):
 
 class PolicySerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), required=False
+        slug_field="username", queryset=owner_candidates(), required=False
     )
     approvers = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=User.objects.filter(is_active=True),
+        queryset=approver_candidates(),
         many=True,
         required=False,
     )
@@ -153,11 +152,11 @@ class PolicyCreateSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), required=False
+        slug_field="username", queryset=owner_candidates(), required=False
     )
     approvers = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=User.objects.filter(is_active=True),
+        queryset=approver_candidates(),
         many=True,
         required=False,
     )

@@ -254,7 +254,7 @@ class PolicyViewSet(
     @action(detail=True, methods=["post"])
     def attest(self, request, pk=None):
         """Confirm having read the published version."""
-        attestation = services.policy_attest(user=request.user, policy=self._policy())
+        attestation = services.policy_attest(actor=request.user, policy=self._policy())
         return Response(AttestationSerializer(attestation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AttestationStatusSerializer)
