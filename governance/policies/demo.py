@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.public import SYSTEM, Role, users_with_role
-from governance.policies import services
+from governance.policies import reference_data, services
 from governance.policies.models import Policy
 
 DEMO_POLICY = "Customer support assistant"
@@ -52,7 +52,7 @@ CATEGORIES = [
 
 
 def load_demo(stdout) -> None:
-    services.policy_default_ensure()
+    reference_data.ensure()
     if Policy.objects.filter(name=DEMO_POLICY).exists():
         return
     # Demo data is Steward's own work; a Legal user, when there is one, owns the policy.

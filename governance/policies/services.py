@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.public import (
-    SYSTEM,
     Actor,
     ApplicationError,
     ConflictError,
@@ -26,11 +25,7 @@ from core.public import (
     notify,
     users_with_role,
 )
-from governance.policies.default_taxonomy import (
-    DEFAULT_POLICY_NAME,
-    DEFAULT_POLICY_SLUG,
-    default_categories,
-)
+from governance.policies.default_taxonomy import DEFAULT_POLICY_SLUG, default_categories
 from governance.policies.guard_prompt import GuardCategory, category_problems
 from governance.policies.models import (
     Policy,
@@ -302,32 +297,6 @@ def policy_delete(*, actor: Actor, policy: Policy) -> None:
         policy.delete()
     except ProtectedError as exc:
         raise ConflictError("Scans refer to this policy; retire it instead.") from exc
-
-
-def policy_default_ensure() -> Policy:
-    """The published `default` policy, created if missing (idempotent)."""
-    policy = Policy.objects.filter(slug=DEFAULT_POLICY_SLUG).first()
-    if policy is not None:
-        return policy
-    today = timezone.localdate()
-    with transaction.atomic():
-        policy = Policy.objects.create(
-            name=DEFAULT_POLICY_NAME,
-            slug=DEFAULT_POLICY_SLUG,
-            description="Llama Guard 3's standard hazard taxonomy. Used for every output whose "
-            "project has no policy of its own.",
-            next_review_on=today + datetime.timedelta(days=180),
-        )
-        version = PolicyVersion.objects.create(
-            policy=policy,
-            number=1,
-            status=Status.PUBLISHED,
-            summary="Llama Guard 3 standard categories; S14 off.",
-            published_at=timezone.now(),
-        )
-        _write_categories(version, default_categories())
-        _transition_record(version=version, from_status="", actor=SYSTEM, note="Seeded")
-    return policy
 
 
 # --- versions -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.models import Notification
 from core.public import SYSTEM, ApplicationError, ConflictError
 from core.roles import Role
-from governance.policies import selectors, services
+from governance.policies import reference_data, selectors, services
 from governance.policies.guard_prompt import LLAMA_GUARD_3_CATEGORIES
 from governance.policies.models import Policy, PolicyTransition, PolicyVersion
 from tests.policies.factories import CUSTOM_CATEGORIES, policy_with_version
@@ -26,7 +26,7 @@ def test_seeded_default_policy_is_published_with_s1_to_s13():
     assert names == [(c.code, c.name) for c in LLAMA_GUARD_3_CATEGORIES[:13]]
     s14 = version.categories.get(code="S14")
     assert s14.name == "Code Interpreter Abuse" and not s14.enabled
-    assert services.policy_default_ensure() == policy
+    assert reference_data.default_policy_ensure() == policy
 
 
 def test_create_starts_a_draft_and_records_it(legal):
