@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core.public import SYSTEM, Role, users_with_role
-from governance.policies import reference_data, services
+from governance.policies import reference_data
 from governance.policies.models import Policy
+from governance.policies.services import policies
+from governance.policies.services import workflow as transitions
 
 DEMO_POLICY = "Customer support assistant"
 
@@ -57,7 +59,7 @@ def load_demo(stdout) -> None:
         return
     # Demo data is Steward's own work; a Legal user, when there is one, owns the policy.
     owner = users_with_role(Role.LEGAL).order_by("pk").first()
-    policy = services.policy_create(
+    policy = policies.policy_create(
         actor=SYSTEM,
         owner=owner,
         name=DEMO_POLICY,
@@ -76,5 +78,5 @@ def load_demo(stdout) -> None:
         summary="First version agreed with the support team.",
     )
     for verb in ("submit", "approve", "publish"):
-        services.policy_transition(actor=SYSTEM, policy=policy, verb=verb, note="Demo data")
+        transitions.policy_transition(actor=SYSTEM, policy=policy, verb=verb, note="Demo data")
     stdout.write(f"policies: created {policy.name} v1 (published)")

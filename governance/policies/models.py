@@ -5,11 +5,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+# The field lists, defined once: the settings form, the API serializers and the services read
+# these (a policy's own editable facts; a category's and an exception's values).
+POLICY_FIELDS = (
+    "name",
+    "description",
+    "owner",
+    "approvers",
+    "review_cadence_days",
+    "next_review_on",
+)
+CATEGORY_FIELDS = ("code", "name", "description", "action", "enabled")
+EXCEPTION_FIELDS = ("scope", "code", "reason")
+# Constraint names the services turn into field errors.
+NAME_UNIQUE = "policy_name_unique_ci"
+SLUG_UNIQUE = "policy_slug_unique_ci"
 
 
 class Policy(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -31,6 +48,11 @@ class Policy(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "policies"
+        constraints = [
+            # "Support bot" and "support bot" are the same policy to the people choosing one.
+            models.UniqueConstraint(Lower("name"), name=NAME_UNIQUE),
+            models.UniqueConstraint(Lower("slug"), name=SLUG_UNIQUE),
+        ]
 
     def __str__(self) -> str:
         return self.name

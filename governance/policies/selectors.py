@@ -15,6 +15,7 @@ from core.public import ApplicationError, NotFoundError, Role, users_with_role
 from governance.policies.guard_prompt import (
     GuardCategory,
     GuardPromptError,
+    category_problems,
     guard_prompt,
 )
 from governance.policies.models import (
@@ -50,6 +51,19 @@ def guard_categories(version: PolicyVersion, *, scope: str | None = None) -> lis
         for c in version.categories.filter(enabled=True).order_by("position")
         if c.code not in excluded
     ]
+
+
+def version_publish_problems(version: PolicyVersion) -> list[str]:
+    """Why this version cannot be put to the guard (empty when it can)."""
+    categories = list(version.categories.all())
+    problems = category_problems([GuardCategory(c.code, c.name) for c in categories])
+    if not any(c.enabled for c in categories):
+        problems.insert(0, "The version has no enabled category.")
+    codes = {c.code for c in categories}
+    for exception in version.exceptions.all():
+        if exception.code not in codes:
+            problems.append(f"The exception for {exception.scope} names unknown {exception.code}.")
+    return problems
 
 
 def category_actions(version: PolicyVersion) -> dict[str, str]:

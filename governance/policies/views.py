@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -18,21 +18,21 @@ from core.public import (
     is_htmx_partial,
     render_page,
 )
-from governance.policies import selectors, services
+from governance.policies import selectors, workflow
 from governance.policies.forms import PolicySettingsForm
 from governance.policies.guard_prompt import ROLES
 from governance.policies.models import Policy, PolicyCategory, PolicyVersion
 from governance.policies.permissions import ACCESS
+from governance.policies.services import (
+    attestations,
+    exceptions,
+    policies,
+    reviews,
+    versions,
+)
+from governance.policies.services import workflow as workflow_services
 
 Status = PolicyVersion.Status
-VERBS = {
-    # verb: (button label, access rule, statuses of the latest version it applies to)
-    "submit": ("Submit for review", "edit", {Status.DRAFT}),
-    "approve": ("Approve", "publish", {Status.IN_REVIEW}),
-    "publish": ("Publish", "publish", {Status.APPROVED}),
-    "reject": ("Send back to draft", "publish", {Status.IN_REVIEW, Status.APPROVED}),
-    "retire": ("Retire", "publish", {Status.PUBLISHED}),
-}
 STATUS_TONES = {
     Status.DRAFT: "",
     Status.IN_REVIEW: "warn",
@@ -77,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @ACCESS.required("edit")
 def create(request: HttpRequest) -> HttpResponse:
     try:
-        policy = services.policy_create(
+        policy = policies.policy_create(
             actor=request.user,
             name=request.POST.get("name", ""),
             description=request.POST.get("description", ""),
@@ -93,18 +93,28 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, policy: Policy) -> dict:
-    versions = list(policy.versions.order_by("-number"))
-    latest = versions[0] if versions else None
-    verbs = []
-    if latest is not None:
-        for verb, (label, rule, statuses) in VERBS.items():
-            if latest.status in statuses and ACCESS.allows(request.user, rule):
-                verbs.append({"verb": verb, "label": label})
+    all_versions = list(policy.versions.select_related("created_by").order_by("-number"))
+    latest = all_versions[0] if all_versions else None
+    in_force = next((v for v in all_versions if v.status == Status.PUBLISHED), None)
+    approvers = list(policy.approvers.all())
+    # The buttons are the workflow table's verbs this user may use now: the same rule the
+    # service applies, so the page never offers a step the service refuses.
+    verbs = [
+        {
+            "verb": step.verb,
+            "label": step.label,
+            "number": workflow.subject_version(step, latest=latest, in_force=in_force).number,  # type: ignore[union-attr]
+        }
+        for step in workflow.transitions_available(
+            latest=latest, in_force=in_force, actor=request.user, approvers=approvers
+        )
+    ]
     return {
         "policy": policy,
-        "versions": versions,
+        "versions": all_versions,
         "latest": latest,
-        "published": next((v for v in versions if v.status == Status.PUBLISHED), None),
+        "published": in_force,
+        "approvers": approvers,
         "verbs": verbs,
         "tones": STATUS_TONES,
         "review": selectors.review_state(policy),
@@ -146,9 +156,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @ACCESS.required("view")
 def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    if workflow.transition_get(verb) is None:
+        raise Http404(f"No workflow verb {verb!r}.")
     policy = get_object_or_404(Policy, pk=pk)
     try:
-        version = services.policy_transition(
+        version = workflow_services.policy_transition(
             actor=request.user, policy=policy, verb=verb, note=request.POST.get("note", "")
         )
     except PermissionDenied:
@@ -171,7 +183,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
         values = dict(form.cleaned_data)
         approvers = values.pop("approvers")
         try:
-            services.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
+            policies.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
         except PermissionDenied:
             raise
         except (ApplicationError, ValidationError) as exc:
@@ -189,7 +201,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     try:
-        draft = services.version_draft_start(actor=request.user, policy=policy)
+        draft = versions.version_draft_start(actor=request.user, policy=policy)
     except PermissionDenied:
         raise
     except ApplicationError as exc:
@@ -202,7 +214,7 @@ def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
 @ACCESS.required("edit")
 def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
-    services.policy_review_complete(
+    reviews.policy_review_complete(
         actor=request.user, policy=policy, note=request.POST.get("note", "")
     )
     messages.success(request, f"Reviewed; next review on {policy.next_review_on:%Y-%m-%d}.")
@@ -230,7 +242,7 @@ def _version_context(request: HttpRequest, version: PolicyVersion, **extra) -> d
         "roles": ROLES,
         "tone": STATUS_TONES.get(version.status, ""),
         "other_versions": others,
-        "problems": services.version_publish_problems(version)
+        "problems": selectors.version_publish_problems(version)
         if version.status in (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
         else [],
         **extra,
@@ -287,7 +299,7 @@ def category_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request,
         pk,
         number,
-        lambda v: services.category_add(actor=request.user, version=v, category=fields),
+        lambda v: versions.category_add(actor=request.user, version=v, category=fields),
     )
 
 
@@ -299,7 +311,7 @@ def category_edit(request: HttpRequest, pk: int, number: int, code: str) -> Http
         request,
         pk,
         number,
-        lambda v: services.category_change(
+        lambda v: versions.category_change(
             actor=request.user, version=v, code=code, changes=fields
         ),
     )
@@ -315,7 +327,7 @@ def category_move(
         request,
         pk,
         number,
-        lambda v: services.category_move(actor=request.user, version=v, code=code, offset=offset),
+        lambda v: versions.category_move(actor=request.user, version=v, code=code, offset=offset),
     )
 
 
@@ -326,7 +338,7 @@ def category_remove(request: HttpRequest, pk: int, number: int, code: str) -> Ht
         request,
         pk,
         number,
-        lambda v: services.category_remove(actor=request.user, version=v, code=code),
+        lambda v: versions.category_remove(actor=request.user, version=v, code=code),
     )
 
 
@@ -337,7 +349,7 @@ def exception_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request,
         pk,
         number,
-        lambda v: services.exception_add(
+        lambda v: exceptions.exception_add(
             actor=request.user,
             version=v,
             scope=request.POST.get("scope", ""),
@@ -354,7 +366,7 @@ def exception_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse
         request,
         pk,
         number,
-        lambda v: services.exception_remove(
+        lambda v: exceptions.exception_remove(
             actor=request.user,
             version=v,
             scope=request.POST.get("scope", ""),
@@ -370,7 +382,7 @@ def summary_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request,
         pk,
         number,
-        lambda v: services.version_update(
+        lambda v: versions.version_update(
             actor=request.user, version=v, summary=request.POST.get("summary", "")
         ),
     )
@@ -412,14 +424,14 @@ def preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @ACCESS.required("view")
 def diff(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
-    versions = list(policy.versions.order_by("-number"))
-    context: dict = {"policy": policy, "versions": versions}
+    all_versions = list(policy.versions.order_by("-number"))
+    context: dict = {"policy": policy, "versions": all_versions}
     try:
-        to_number = int(request.GET.get("to") or (versions[0].number if versions else 0))
+        to_number = int(request.GET.get("to") or (all_versions[0].number if all_versions else 0))
         from_number = int(request.GET.get("from") or max(to_number - 1, 1))
     except ValueError:
         to_number = from_number = 0
-    if len(versions) >= 1 and from_number and to_number:
+    if len(all_versions) >= 1 and from_number and to_number:
         try:
             old = selectors.policy_version_get(policy, from_number)
             new = selectors.policy_version_get(policy, to_number)
@@ -442,7 +454,7 @@ def attest(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     error = ""
     try:
-        services.policy_attest(actor=request.user, policy=policy)
+        attestations.policy_attest(actor=request.user, policy=policy)
     except PermissionDenied:
         raise
     except ApplicationError as exc:
