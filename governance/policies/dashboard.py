@@ -41,7 +41,7 @@ def cards(user) -> list[Card]:
             Card(
                 "Policies awaiting your attestation",
                 awaiting,
-                reverse("policies:attest_list"),
+                reverse("policies:attest_list") + "?state=awaiting",
                 note="read and confirm" if awaiting else "all confirmed",
                 tone="warn" if awaiting else "good",
                 section=SECTION,

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from governance.policies import selectors
+from governance.policies.models import POLICY_FIELDS, Policy
 
 
-class PolicySettingsForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    approvers = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        help_text="Legal users who may approve; leave empty for anyone in Legal.",
-    )
-    review_cadence_days = forms.IntegerField(min_value=1, label="Review every (days)")
-    next_review_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class PolicySettingsForm(forms.ModelForm):
+    """A policy's own facts: the same field list the API serializer uses."""
+
+    class Meta:
+        model = Policy
+        fields = POLICY_FIELDS
+        labels = {"review_cadence_days": _("Review every (days)")}
+        help_texts = {
+            "approvers": _("Legal users who may approve; leave empty for anyone in Legal.")
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.owner_candidates()
-        self.fields["approvers"].queryset = selectors.approver_candidates()
+        self.fields["owner"].queryset = selectors.owner_candidates()  # type: ignore[attr-defined]
+        self.fields["approvers"].queryset = selectors.approver_candidates()  # type: ignore[attr-defined]
+        self.fields["review_cadence_days"].min_value = 1  # type: ignore[attr-defined]

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.public import (
     ApplicationError,
+    AuthenticatedRequest,
+    Column,
     PermissionDenied,
     audit_history,
     error_text,
     is_htmx_partial,
     render_page,
+    table_build,
+    table_response,
 )
 from governance.policies import selectors, workflow
+from governance.policies.filtersets import PolicyFilterSet, PublishedVersionFilterSet
 from governance.policies.forms import PolicySettingsForm
 from governance.policies.guard_prompt import ROLES
 from governance.policies.models import Policy, PolicyCategory, PolicyVersion
@@ -42,35 +47,32 @@ STATUS_TONES = {
 }
 
 
-@vary_on_headers("HX-Request")
 @ACCESS.required("view")
-def index(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    review = request.GET.get("review", "")
-    policies = selectors.policy_list(query=query, status=status)
-    if review == "overdue":
-        policies = policies.filter(pk__in=selectors.policies_review_overdue().values("pk"))
-    page = Paginator(policies, 25).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "policy": policy,
-            "review": selectors.review_state(policy),
-            "tone": STATUS_TONES.get(policy.latest_status, ""),
-            "status_label": Status(policy.latest_status).label if policy.latest_status else "",
-        }
-        for policy in page
-    ]
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = PolicyFilterSet(request.GET, queryset=selectors.policy_list())
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=[
+            Column(_("Policy"), sort="name"),
+            Column(_("Latest version"), sort="latest_number"),
+            Column(_("In force"), sort="published_number"),
+            Column(_("Owner"), sort="owner__username"),
+            Column(_("Next review"), sort="next_review_on"),
+        ],
+        row_template="policies/_policy_row.html",
+        empty=_("No policies yet."),
+        default_sort="name",
+    )
+    for policy in table.rows:  # the page's rows, fetched once: badges without more queries
+        policy.status_tone = STATUS_TONES.get(policy.latest_status, "")
+        policy.status_label = Status(policy.latest_status).label if policy.latest_status else ""
     context = {
-        "page": page,
-        "rows": rows,
-        "query": query,
-        "status": status,
-        "review": review,
-        "statuses": Status.choices,
+        "table": table,
+        "filterset": filterset,
         "can_edit": ACCESS.allows(request.user, "edit"),
     }
-    return render_page(request, "policies/index.html", context, partial="list")
+    return table_response(request, "policies/index.html", context)
 
 
 @require_POST
@@ -121,16 +123,7 @@ def _detail_context(request: HttpRequest, policy: Policy) -> dict:
         "transitions": selectors.policy_transitions(policy)[:30],
         "events": audit_history(policy)[:20],
         "can_edit": ACCESS.allows(request.user, "edit"),
-        "settings_form": PolicySettingsForm(
-            initial={
-                "name": policy.name,
-                "description": policy.description,
-                "owner": policy.owner,
-                "approvers": list(policy.approvers.all()),
-                "review_cadence_days": policy.review_cadence_days,
-                "next_review_on": policy.next_review_on,
-            }
-        ),
+        "settings_form": PolicySettingsForm(instance=policy, initial={"approvers": approvers}),
         **_attestation_context(request, policy),
     }
 
@@ -178,7 +171,8 @@ def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @ACCESS.required("edit")
 def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
-    form = PolicySettingsForm(request.POST)
+    # The form validates against its own copy, so the service still sees the values before.
+    form = PolicySettingsForm(request.POST, instance=Policy.objects.get(pk=policy.pk))
     if form.is_valid():
         values = dict(form.cleaned_data)
         approvers = values.pop("approvers")
@@ -484,10 +478,26 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @ACCESS.required("attest")
-def attest_list(request: HttpRequest) -> HttpResponse:
-    awaiting = list(selectors.policies_awaiting_attestation(request.user))
-    awaiting_ids = {v.pk for v in awaiting}
-    confirmed = [v for v in selectors.published_versions() if v.pk not in awaiting_ids]
-    return render(
-        request, "policies/attest_list.html", {"awaiting": awaiting, "confirmed": confirmed}
+def attest_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The versions in force, and whether the viewer has confirmed reading each."""
+    filterset = PublishedVersionFilterSet(
+        request.GET,
+        queryset=selectors.published_versions_attested_by(request.user),
+        request=request,
+    )
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=[
+            Column(_("Policy"), sort="policy__name"),
+            Column(_("Version"), sort="number"),
+            Column(_("Published"), sort="published_at"),
+            Column(_("Your attestation"), sort="attested"),
+        ],
+        row_template="policies/_attestation_row.html",
+        empty=_("Nothing is in force yet."),
+        default_sort="policy__name",
+    )
+    return table_response(
+        request, "policies/attest_list.html", {"table": table, "filterset": filterset}
     )

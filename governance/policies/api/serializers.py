@@ -7,6 +7,9 @@ from rest_framework import serializers
 
 from governance.policies.guard_prompt import ROLES
 from governance.policies.models import (
+    CATEGORY_FIELDS,
+    EXCEPTION_FIELDS,
+    POLICY_FIELDS,
     Policy,
     PolicyAttestation,
     PolicyCategory,
@@ -14,13 +17,25 @@ from governance.policies.models import (
     PolicyTransition,
     PolicyVersion,
 )
-from governance.policies.selectors import approver_candidates, owner_candidates, review_state
+from governance.policies.selectors import approver_candidates, owner_candidates
+
+
+def _owner_field() -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="username", queryset=owner_candidates(), required=False
+    )
+
+
+def _approvers_field() -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="username", queryset=approver_candidates(), many=True, required=False
+    )
 
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyCategory
-        fields = ["code", "name", "description", "action", "enabled"]
+        fields = list(CATEGORY_FIELDS)
 
 
 class CategoryInputSerializer(serializers.Serializer):
@@ -37,7 +52,7 @@ class CategoryInputSerializer(serializers.Serializer):
 class ExceptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyException
-        fields = ["scope", "code", "reason"]
+        fields = list(EXCEPTION_FIELDS)
 
 
 class ExceptionInputSerializer(serializers.Serializer):
@@ -93,15 +108,8 @@ class VersionSummarySerializer(serializers.Serializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=owner_candidates(), required=False
-    )
-    approvers = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=approver_candidates(),
-        many=True,
-        required=False,
-    )
+    owner = _owner_field()
+    approvers = _approvers_field()
     latest_version = serializers.SerializerMethodField()
     published_version = serializers.SerializerMethodField()
     review_state = serializers.SerializerMethodField()
@@ -110,13 +118,8 @@ class PolicySerializer(serializers.ModelSerializer):
         model = Policy
         fields = [
             "id",
-            "name",
             "slug",
-            "description",
-            "owner",
-            "approvers",
-            "review_cadence_days",
-            "next_review_on",
+            *POLICY_FIELDS,
             "review_state",
             "latest_version",
             "published_version",
@@ -144,22 +147,15 @@ class PolicySerializer(serializers.ModelSerializer):
         return None
 
     def get_review_state(self, policy: Policy) -> str:
-        return review_state(policy)
+        return policy.review_state
 
 
 class PolicyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=owner_candidates(), required=False
-    )
-    approvers = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=approver_candidates(),
-        many=True,
-        required=False,
-    )
+    owner = _owner_field()
+    approvers = _approvers_field()
     review_cadence_days = serializers.IntegerField(min_value=1, default=180)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     categories = CategoryInputSerializer(

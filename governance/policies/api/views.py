@@ -23,6 +23,7 @@ from governance.policies.api.serializers import (
     VersionSerializer,
     VersionUpdateSerializer,
 )
+from governance.policies.filtersets import PolicyFilterSet
 from governance.policies.models import Policy, PolicyVersion
 from governance.policies.permissions import ACCESS
 from governance.policies.services import attestations, policies
@@ -54,9 +55,9 @@ class PolicyViewSet(
     """Red-line policies. Categories live in versions; the verbs act on the latest version."""
 
     serializer_class = PolicySerializer
+    filterset_class = PolicyFilterSet
     search_fields = ["name", "slug", "description"]
     ordering_fields = ["name", "next_review_on", "created_at"]
-    filterset_fields = ["slug"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [
         ACCESS.permission(
@@ -74,7 +75,7 @@ class PolicyViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Policy.objects.none()
-        return Policy.objects.select_related("owner").prefetch_related("approvers", "versions")
+        return selectors.policy_list().prefetch_related("approvers", "versions")
 
     def _policy(self) -> Policy:
         return self.get_object()
