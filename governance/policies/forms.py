@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +26,15 @@ class PolicySettingsForm(forms.ModelForm):
             "next_review_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.owner_candidates()  # type: ignore[attr-defined]
-        self.fields["approvers"].queryset = selectors.approver_candidates()  # type: ignore[attr-defined]
-        self.fields["review_cadence_days"].min_value = 1  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        approvers = self.fields["approvers"]
+        cadence = self.fields["review_cadence_days"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        assert isinstance(approvers, forms.ModelMultipleChoiceField)
+        assert isinstance(cadence, forms.IntegerField)
+        owner.queryset = selectors.owner_candidates()
+        approvers.queryset = selectors.approver_candidates()
+        cadence.min_value = 1
+        cadence.widget.attrs["min"] = 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +38,7 @@ from governance.policies.services import (
 from governance.policies.services import workflow as workflow_services
 
 Status = PolicyVersion.Status
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     Status.DRAFT: "",
     Status.IN_REVIEW: "warn",
     Status.APPROVED: "warn",
@@ -77,7 +77,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("edit")
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedRequest) -> HttpResponse:
     try:
         policy = policies.policy_create(
             actor=request.user,
@@ -94,23 +94,20 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect("policies:version", policy.pk, 1)
 
 
-def _detail_context(request: HttpRequest, policy: Policy) -> dict:
+def _detail_context(request: AuthenticatedRequest, policy: Policy) -> dict:
     all_versions = list(policy.versions.select_related("created_by").order_by("-number"))
     latest = all_versions[0] if all_versions else None
     in_force = next((v for v in all_versions if v.status == Status.PUBLISHED), None)
     approvers = list(policy.approvers.all())
     # The buttons are the workflow table's verbs this user may use now: the same rule the
     # service applies, so the page never offers a step the service refuses.
-    verbs = [
-        {
-            "verb": step.verb,
-            "label": step.label,
-            "number": workflow.subject_version(step, latest=latest, in_force=in_force).number,  # type: ignore[union-attr]
-        }
-        for step in workflow.transitions_available(
-            latest=latest, in_force=in_force, actor=request.user, approvers=approvers
-        )
-    ]
+    verbs = []
+    for step in workflow.transitions_available(
+        latest=latest, in_force=in_force, actor=request.user, approvers=approvers
+    ):
+        subject = workflow.subject_version(step, latest=latest, in_force=in_force)
+        if subject is not None:  # always, for an available verb
+            verbs.append({"verb": step.verb, "label": step.label, "number": subject.number})
     return {
         "policy": policy,
         "versions": all_versions,
@@ -128,7 +125,7 @@ def _detail_context(request: HttpRequest, policy: Policy) -> dict:
     }
 
 
-def _attestation_context(request: HttpRequest, policy: Policy) -> dict:
+def _attestation_context(request: AuthenticatedRequest, policy: Policy) -> dict:
     can_see_all = ACCESS.allows(request.user, "publish")
     return {
         "attestation": selectors.attestation_status(policy) if can_see_all else None,
@@ -141,14 +138,14 @@ def _attestation_context(request: HttpRequest, policy: Policy) -> dict:
 
 @vary_on_headers("HX-Request")
 @ACCESS.required("view")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy.objects.select_related("owner"), pk=pk)
     return render(request, "policies/detail.html", _detail_context(request, policy))
 
 
 @require_POST
 @ACCESS.required("view")
-def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def transition(request: AuthenticatedRequest, pk: int, verb: str) -> HttpResponse:
     if workflow.transition_get(verb) is None:
         raise Http404(f"No workflow verb {verb!r}.")
     policy = get_object_or_404(Policy, pk=pk)
@@ -169,7 +166,7 @@ def transition(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("edit")
-def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def settings_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     # The form validates against its own copy, so the service still sees the values before.
     form = PolicySettingsForm(request.POST, instance=Policy.objects.get(pk=policy.pk))
@@ -185,14 +182,14 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
     else:
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
         messages.error(request, f"Not saved: {problems}")
     return redirect("policies:detail", policy.pk)
 
 
 @require_POST
 @ACCESS.required("edit")
-def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     try:
         draft = versions.version_draft_start(actor=request.user, policy=policy)
@@ -206,7 +203,7 @@ def draft_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("edit")
-def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def review_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     reviews.policy_review_complete(
         actor=request.user, policy=policy, note=request.POST.get("note", "")
@@ -218,7 +215,7 @@ def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one version: editor, exceptions, preview ----------------------------------------------
 
 
-def _version_context(request: HttpRequest, version: PolicyVersion, **extra) -> dict:
+def _version_context(request: AuthenticatedRequest, version: PolicyVersion, **extra) -> dict:
     policy = version.policy
     categories = list(version.categories.all())
     exceptions = list(version.exceptions.all())
@@ -251,12 +248,12 @@ def _version(pk: int, number: int) -> PolicyVersion:
 
 @vary_on_headers("HX-Request")
 @ACCESS.required("view")
-def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     context = _version_context(request, _version(pk, number))
     return render_page(request, "policies/version.html", context, partial="editor")
 
 
-def _editor_change(request: HttpRequest, pk: int, number: int, change) -> HttpResponse:
+def _editor_change(request: AuthenticatedRequest, pk: int, number: int, change) -> HttpResponse:
     """Apply one editor change, then answer with the refreshed editor (or the page)."""
     version = _version(pk, number)
     error = ""
@@ -275,7 +272,7 @@ def _editor_change(request: HttpRequest, pk: int, number: int, change) -> HttpRe
     return redirect("policies:version", pk, number)
 
 
-def _category_fields(request: HttpRequest) -> dict:
+def _category_fields(request: AuthenticatedRequest) -> dict:
     return {
         "code": request.POST.get("code", "").strip(),
         "name": request.POST.get("name", ""),
@@ -287,7 +284,7 @@ def _category_fields(request: HttpRequest) -> dict:
 
 @require_POST
 @ACCESS.required("edit")
-def category_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def category_add(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     fields = _category_fields(request)
     return _editor_change(
         request,
@@ -299,7 +296,7 @@ def category_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("edit")
-def category_edit(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+def category_edit(request: AuthenticatedRequest, pk: int, number: int, code: str) -> HttpResponse:
     fields = _category_fields(request)
     return _editor_change(
         request,
@@ -314,7 +311,7 @@ def category_edit(request: HttpRequest, pk: int, number: int, code: str) -> Http
 @require_POST
 @ACCESS.required("edit")
 def category_move(
-    request: HttpRequest, pk: int, number: int, code: str, direction: str
+    request: AuthenticatedRequest, pk: int, number: int, code: str, direction: str
 ) -> HttpResponse:
     offset = -1 if direction == "up" else 1
     return _editor_change(
@@ -327,7 +324,7 @@ def category_move(
 
 @require_POST
 @ACCESS.required("edit")
-def category_remove(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+def category_remove(request: AuthenticatedRequest, pk: int, number: int, code: str) -> HttpResponse:
     return _editor_change(
         request,
         pk,
@@ -338,7 +335,7 @@ def category_remove(request: HttpRequest, pk: int, number: int, code: str) -> Ht
 
 @require_POST
 @ACCESS.required("edit")
-def exception_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def exception_add(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     return _editor_change(
         request,
         pk,
@@ -355,7 +352,7 @@ def exception_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("edit")
-def exception_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def exception_remove(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     return _editor_change(
         request,
         pk,
@@ -371,7 +368,7 @@ def exception_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse
 
 @require_POST
 @ACCESS.required("edit")
-def summary_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def summary_edit(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     return _editor_change(
         request,
         pk,
@@ -384,7 +381,7 @@ def summary_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("view")
-def preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def preview(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     """The exact prompt the guard would read for the conversation typed in the preview pane."""
     version = _version(pk, number)
     conversation = [{"role": "user", "content": request.POST.get("user_message", "")}]
@@ -416,7 +413,7 @@ def preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @ACCESS.required("view")
-def diff(request: HttpRequest, pk: int) -> HttpResponse:
+def diff(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     all_versions = list(policy.versions.order_by("-number"))
     context: dict = {"policy": policy, "versions": all_versions}
@@ -444,7 +441,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @ACCESS.required("attest")
-def attest(request: HttpRequest, pk: int) -> HttpResponse:
+def attest(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     error = ""
     try:
@@ -464,7 +461,7 @@ def attest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @ACCESS.required("attest")
-def published(request: HttpRequest, pk: int) -> HttpResponse:
+def published(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The version in force, to read and confirm (open to everyone asked to attest)."""
     policy = get_object_or_404(Policy, pk=pk)
     version = selectors.policy_published_version(policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,13 +21,13 @@ from governance.policies.models import (
 from governance.policies.selectors import approver_candidates, owner_candidates
 
 
-def _owner_field() -> serializers.SlugRelatedField:
+def _owner_field() -> serializers.SlugRelatedField[User]:
     return serializers.SlugRelatedField(
         slug_field="username", queryset=owner_candidates(), required=False
     )
 
 
-def _approvers_field() -> serializers.SlugRelatedField:
+def _approvers_field() -> serializers.SlugRelatedField[User]:
     return serializers.SlugRelatedField(
         slug_field="username", queryset=approver_candidates(), many=True, required=False
     )
@@ -62,7 +63,9 @@ class ExceptionInputSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     # Plain strings: the status enum is documented once, on the version.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
@@ -75,7 +78,9 @@ class TransitionSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     categories = CategorySerializer(many=True, read_only=True)
     exceptions = ExceptionSerializer(many=True, read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     transitions = TransitionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -205,7 +210,9 @@ class PublishedPolicySerializer(serializers.Serializer):
 
 
 class AttestationSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     policy_version = serializers.IntegerField(source="version.number", read_only=True)
 
     class Meta:

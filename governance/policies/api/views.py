@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.public import NotFoundError
 from governance.policies import selectors, workflow
 from governance.policies.api.serializers import (
     AttestationSerializer,
@@ -149,10 +150,7 @@ class PolicyViewSet(
         policy = self._policy()
         version = policy.versions.filter(pk=version_id).first()
         if version is None:
-            return Response(
-                {"error": "not_found", "detail": f"{policy.name} has no version {version_id}."},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise NotFoundError(f"{policy.name} has no version {version_id}.")
         if request.method == "PATCH":
             data = VersionUpdateSerializer(data=request.data)
             data.is_valid(raise_exception=True)

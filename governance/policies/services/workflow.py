@@ -17,6 +17,7 @@ from core.public import (
     ConflictError,
     PermissionDenied,
     Role,
+    actor_user,
     audit_record,
     notify,
     users_with_role,
@@ -127,13 +128,12 @@ def _ask_for_approval(*, policy: Policy, version: PolicyVersion, actor: Actor, n
 
 def _ask_for_attestation(*, policy: Policy, version: PolicyVersion, actor: Actor) -> None:
     """Everyone who read an earlier version (and the owner) is asked to read this one."""
-    readers = (
-        User.objects.filter(
-            Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
-        )
-        .exclude(pk=actor.pk)
-        .distinct()
-    )
+    readers = User.objects.filter(
+        Q(policy_attestations__version__policy=policy) | Q(pk=policy.owner_id), is_active=True
+    ).distinct()
+    acting_user = actor_user(actor)
+    if acting_user is not None:
+        readers = readers.exclude(pk=acting_user.pk)
     notify(
         users=list(readers),
         title=f"{policy.name} v{version.number} is published: please read and confirm",
