@@ -90,7 +90,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     except (ApplicationError, ValidationError, ValueError) as exc:
         messages.error(request, error_text(exc))
         return redirect("policies:index")
-    messages.success(request, f"Created {policy.name} with a first draft.")
+    messages.success(request, _("Created %(name)s with a first draft.") % {"name": policy.name})
     return redirect("policies:version", policy.pk, 1)
 
 
@@ -159,7 +159,9 @@ def transition(request: AuthenticatedRequest, pk: int, verb: str) -> HttpRespons
         messages.error(request, error_text(exc))
     else:
         messages.success(
-            request, f"Version {version.number} is now {version.get_status_display().lower()}."
+            request,
+            _("Version %(number)s is now %(status)s.")
+            % {"number": version.number, "status": version.get_status_display().lower()},
         )
     return redirect("policies:detail", policy.pk)
 
@@ -180,10 +182,10 @@ def settings_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except (ApplicationError, ValidationError) as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
     else:
-        problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
-        messages.error(request, f"Not saved: {problems}")
+        problems = error_text(ValidationError(form.errors.as_data()))
+        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
     return redirect("policies:detail", policy.pk)
 
 
@@ -208,7 +210,10 @@ def review_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reviews.policy_review_complete(
         actor=request.user, policy=policy, note=request.POST.get("note", "")
     )
-    messages.success(request, f"Reviewed; next review on {policy.next_review_on:%Y-%m-%d}.")
+    messages.success(
+        request,
+        _("Reviewed; next review on %(date)s.") % {"date": f"{policy.next_review_on:%Y-%m-%d}"},
+    )
     return redirect("policies:detail", policy.pk)
 
 
@@ -456,7 +461,7 @@ def attest(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"Thank you: you confirmed {policy.name}.")
+        messages.success(request, _("Thank you: you confirmed %(name)s.") % {"name": policy.name})
     return redirect("policies:published", policy.pk)
 
 
