@@ -271,3 +271,30 @@ def test_submitting_asks_the_approvers_and_reject_sends_back_to_draft(legal, mak
     assert version.status == Status.DRAFT
     assert version.transitions.first().note == "S6 too vague"
     versions.version_update(actor=legal, version=version, summary="S6 clarified")
+
+
+def test_audit_actions_read_entity_dot_verb(legal):
+    from core.models import AuditEvent
+
+    policy = policy_with_version(legal, publish=True)
+    policies.policy_update(actor=legal, policy=policy, description="Changed")
+    reviews.policy_review_complete(actor=legal, policy=policy)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "policy.create",
+        "policy.update",
+        "policy.review",
+        "policy_version.submit",
+        "policy_version.approve",
+        "policy_version.publish",
+    } <= actions
+
+
+def test_the_review_task_runs_as_steward_and_needs_an_actor(legal):
+    policy = policy_with_version(legal, publish=True)
+    Policy.objects.filter(pk=policy.pk).update(
+        next_review_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert reviews.policies_review_overdue_notify(actor=SYSTEM) >= 1
+    with pytest.raises(TypeError):
+        reviews.policies_review_overdue_notify()  # type: ignore[call-arg]

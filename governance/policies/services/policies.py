@@ -53,7 +53,9 @@ def _unique_names(name: str, slug: str = "") -> Iterator[None]:
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        text = str(exc)
+        # psycopg names the violated constraint; the message text is the fallback.
+        diagnosis = getattr(exc.__cause__, "diag", None)
+        text = getattr(diagnosis, "constraint_name", None) or str(exc)
         if NAME_UNIQUE in text:
             message = f"A policy named {name!r} already exists."
             raise InvalidInput(message, fields={"name": [message]}, code="duplicate") from exc
