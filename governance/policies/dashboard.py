@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from core.public import Card
@@ -11,7 +13,7 @@ from governance.policies.permissions import ACCESS
 SECTION = "Red-line policies"
 
 
-def cards(user) -> list[Card]:
+def cards(user: Any) -> list[Card]:
     result: list[Card] = []
     if ACCESS.allows(user, "view"):
         overdue = selectors.policies_review_overdue().count()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from core.public import SYSTEM, Role, users_with_role
 from governance.policies import reference_data
 from governance.policies.models import Policy
@@ -53,7 +55,7 @@ CATEGORIES = [
 ]
 
 
-def load_demo(stdout) -> None:
+def load_demo(stdout: TextIO) -> None:
     reference_data.ensure()
     if Policy.objects.filter(name=DEMO_POLICY).exists():
         return
