@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
-from core.dashboard import Card
+from core.public import Card
 from governance.policies import selectors
 from governance.policies.permissions import ACCESS
 
 SECTION = "Red-line policies"
 
 
-def cards(user) -> list[Card]:
+def cards(user: Any) -> list[Card]:
     result: list[Card] = []
     if ACCESS.allows(user, "view"):
         overdue = selectors.policies_review_overdue().count()
@@ -41,7 +43,7 @@ def cards(user) -> list[Card]:
             Card(
                 "Policies awaiting your attestation",
                 awaiting,
-                reverse("policies:attest_list"),
+                reverse("policies:attest_list") + "?state=awaiting",
                 note="read and confirm" if awaiting else "all confirmed",
                 tone="warn" if awaiting else "good",
                 section=SECTION,

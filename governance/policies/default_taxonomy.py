@@ -1,7 +1,5 @@
-"""The seeded default policy: Llama Guard 3's hazard categories with descriptions in our words.
-
-Kept apart from the migration that seeds it so demo data and tests can read the same facts.
-"""
+"""The default policy, pinned in the repository: Llama Guard 3's hazard categories with
+descriptions in our words. `reference_data` loads it; demo data and tests read the same facts."""
 
 from __future__ import annotations
 
@@ -9,6 +7,12 @@ from governance.policies.guard_prompt import LLAMA_GUARD_3_CATEGORIES
 
 DEFAULT_POLICY_SLUG = "default"
 DEFAULT_POLICY_NAME = "Default (Llama Guard 3)"
+DEFAULT_POLICY_DESCRIPTION = (
+    "Llama Guard 3's standard hazard taxonomy. Used for every output whose "
+    "project has no policy of its own."
+)
+DEFAULT_POLICY_SUMMARY = "Llama Guard 3 standard categories; S14 off."
+DEFAULT_REVIEW_CADENCE_DAYS = 180
 
 DEFAULT_DESCRIPTIONS = {
     "S1": "Never help plan or carry out violence against people or animals (terrorism, "

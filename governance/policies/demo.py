@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from typing import TextIO
 
-from governance.policies import services
+from core.public import SYSTEM, Role, users_with_role
+from governance.policies import reference_data
 from governance.policies.models import Policy
+from governance.policies.services import policies
+from governance.policies.services import workflow as transitions
 
 DEMO_POLICY = "Customer support assistant"
 
@@ -52,17 +55,15 @@ CATEGORIES = [
 ]
 
 
-def load_demo(stdout) -> None:
-    services.policy_default_ensure()
+def load_demo(stdout: TextIO) -> None:
+    reference_data.ensure()
     if Policy.objects.filter(name=DEMO_POLICY).exists():
         return
-    legal = User.objects.filter(groups__name="Legal", is_active=True).order_by("pk").first()
-    actor = legal or User.objects.filter(is_superuser=True).order_by("pk").first()
-    if actor is None:
-        stdout.write("policies: no Legal user, skipping the demo policy")
-        return
-    policy = services.policy_create(
-        actor=actor,
+    # Demo data is Steward's own work; a Legal user, when there is one, owns the policy.
+    owner = users_with_role(Role.LEGAL).order_by("pk").first()
+    policy = policies.policy_create(
+        actor=SYSTEM,
+        owner=owner,
         name=DEMO_POLICY,
         slug="support-assistant",
         description="Red lines for the customer-facing support chat.",
@@ -79,5 +80,5 @@ def load_demo(stdout) -> None:
         summary="First version agreed with the support team.",
     )
     for verb in ("submit", "approve", "publish"):
-        services.policy_transition(actor=actor, policy=policy, verb=verb, note="Demo data")
+        transitions.policy_transition(actor=SYSTEM, policy=policy, verb=verb, note="Demo data")
     stdout.write(f"policies: created {policy.name} v1 (published)")

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
-
-
-def _people(*roles: Role):
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
-        .distinct()
-        .order_by("username")
-    )
+from governance.policies import selectors
+from governance.policies.models import POLICY_FIELDS, Policy
 
 
-class PolicySettingsForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    approvers = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        help_text="Legal users who may approve; leave empty for anyone in Legal.",
-    )
-    review_cadence_days = forms.IntegerField(min_value=1, label="Review every (days)")
-    next_review_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class PolicySettingsForm(forms.ModelForm):
+    """A policy's own facts: the same field list the API serializer uses."""
 
-    def __init__(self, *args, **kwargs):
+    class Meta:
+        model = Policy
+        fields = POLICY_FIELDS
+        labels = {"review_cadence_days": _("Review every (days)")}
+        help_texts = {
+            "approvers": _("Legal users who may approve; leave empty for anyone in Legal.")
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people(Role.LEGAL, Role.PM)
-        self.fields["approvers"].queryset = _people(Role.LEGAL)
+        owner = self.fields["owner"]
+        approvers = self.fields["approvers"]
+        cadence = self.fields["review_cadence_days"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        assert isinstance(approvers, forms.ModelMultipleChoiceField)
+        assert isinstance(cadence, forms.IntegerField)
+        owner.queryset = selectors.owner_candidates()
+        approvers.queryset = selectors.approver_candidates()
+        cadence.min_value = 1
+        cadence.widget.attrs["min"] = 1

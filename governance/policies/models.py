@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The field lists, defined once: the settings form, the API serializers and the services read
+# these (a policy's own editable facts; a category's and an exception's values).
+POLICY_FIELDS = (
+    "name",
+    "description",
+    "owner",
+    "approvers",
+    "review_cadence_days",
+    "next_review_on",
+)
+CATEGORY_FIELDS = ("code", "name", "description", "action", "enabled")
+EXCEPTION_FIELDS = ("scope", "code", "reason")
+# Constraint names the services turn into field errors.
+NAME_UNIQUE = "policy_name_unique_ci"
+SLUG_UNIQUE = "policy_slug_unique_ci"
+# Reviews due within this many days get a "due soon" badge.
+REVIEW_SOON_DAYS = 14
+
+
+def review_overdue_q(today: datetime.date | None = None) -> Q:
+    """Policies past their review date (stale): the list filter, the dashboard card and the
+    reminder task all use this."""
+    return Q(next_review_on__lt=today or timezone.localdate())
 
 
 class Policy(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -31,9 +59,36 @@ class Policy(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "policies"
+        constraints = [
+            # "Support bot" and "support bot" are the same policy to the people choosing one.
+            models.UniqueConstraint(
+                Lower("name"),
+                name=NAME_UNIQUE,
+                violation_error_message=_("A policy with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name=SLUG_UNIQUE,
+                violation_error_message=_("A policy with this slug already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def review_state_on(self, today: datetime.date) -> str:
+        """ "overdue", "soon", "ok" or "unscheduled" for the review badge."""
+        if self.next_review_on is None:
+            return "unscheduled"
+        if self.next_review_on < today:
+            return "overdue"
+        if self.next_review_on <= today + datetime.timedelta(days=REVIEW_SOON_DAYS):
+            return "soon"
+        return "ok"
+
+    @property
+    def review_state(self) -> str:
+        return self.review_state_on(timezone.localdate())
 
 
 class PolicyVersion(models.Model):

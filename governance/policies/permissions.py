@@ -1,7 +1,6 @@
 """Who may do what with red-line policies: the one place these rules live (UI and API)."""
 
-from core.access import AccessPolicy
-from core.roles import Role
+from core.public import AccessPolicy, Role
 
 ACCESS = AccessPolicy(
     "policies",

@@ -29,6 +29,7 @@ __all__ = [
     "GuardPromptError",
     "PolicyVersionRef",
     "conversation_turns",
+    "default_policy_id",
     "demo_policy_id",
     "guard_prompt",
     "guard_prompt_parts",
@@ -121,6 +122,13 @@ def policy_has_published_version(policy_id: int) -> bool:
     return PolicyVersion.objects.filter(
         policy_id=policy_id, status=PolicyVersion.Status.PUBLISHED
     ).exists()
+
+
+def default_policy_id() -> int:
+    """The `default` policy's id (loaded if missing): what monitoring falls back to."""
+    from governance.policies.reference_data import default_policy_ensure
+
+    return default_policy_ensure().pk
 
 
 def demo_policy_id() -> int | None:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from core.errors import ApplicationError, NotFoundError
-from core.roles import Role
+from core.public import ApplicationError, NotFoundError, Role, users_with_role
+from governance.policies.filtersets import PolicyFilterSet
 from governance.policies.guard_prompt import (
     GuardCategory,
     GuardPromptError,
+    category_problems,
     guard_prompt,
 )
 from governance.policies.models import (
@@ -23,13 +24,12 @@ from governance.policies.models import (
     PolicyAttestation,
     PolicyTransition,
     PolicyVersion,
+    review_overdue_q,
 )
 from governance.policies.permissions import ACCESS
 from governance.policies.policy_diff import PolicyDiff, policy_diff
 
 Status = PolicyVersion.Status
-# Reviews due within this many days get a "due soon" badge.
-REVIEW_SOON_DAYS = 14
 
 
 def policy_published_version(policy: Policy) -> PolicyVersion | None:
@@ -53,6 +53,19 @@ def guard_categories(version: PolicyVersion, *, scope: str | None = None) -> lis
     ]
 
 
+def version_publish_problems(version: PolicyVersion) -> list[str]:
+    """Why this version cannot be put to the guard (empty when it can)."""
+    categories = list(version.categories.all())
+    problems = category_problems([GuardCategory(c.code, c.name) for c in categories])
+    if not any(c.enabled for c in categories):
+        problems.insert(0, "The version has no enabled category.")
+    codes = {c.code for c in categories}
+    for exception in version.exceptions.all():
+        if exception.code not in codes:
+            problems.append(f"The exception for {exception.scope} names unknown {exception.code}.")
+    return problems
+
+
 def category_actions(version: PolicyVersion) -> dict[str, str]:
     """`{code: action}` for the enabled categories: what to do when the guard names one."""
     return dict(version.categories.filter(enabled=True).values_list("code", "action"))
@@ -69,39 +82,32 @@ def policy_version_get(policy: Policy, number: int) -> PolicyVersion:
     return version
 
 
-def policy_list(*, query: str = "", status: str = "") -> QuerySet[Policy]:
-    """Policies with their latest version's number and status, and the published number."""
+def policy_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Policy]:
+    """Policies with their latest version's number and status and the published number,
+    narrowed by `PolicyFilterSet` when `filters` are given."""
     latest = PolicyVersion.objects.filter(policy=OuterRef("pk")).order_by("-number")
     published = PolicyVersion.objects.filter(policy=OuterRef("pk"), status=Status.PUBLISHED)
-    policies = Policy.objects.select_related("owner").annotate(
-        latest_number=Subquery(latest.values("number")[:1]),
-        latest_status=Subquery(latest.values("status")[:1]),
-        published_number=Subquery(published.values("number")[:1]),
-    )
-    if query:
-        policies = policies.filter(
-            Q(name__icontains=query) | Q(slug__icontains=query) | Q(description__icontains=query)
+    policies = (
+        Policy.objects.select_related("owner")
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            published_number=Subquery(published.values("number")[:1]),
         )
-    if status:
-        policies = policies.filter(latest_status=status)
-    return policies.order_by("name")
+        .order_by("name")
+    )
+    if filters is not None:
+        policies = PolicyFilterSet(filters, queryset=policies).qs
+    return policies
 
 
 def review_state(policy: Policy, *, today: datetime.date | None = None) -> str:
     """ "overdue", "soon", "ok" or "unscheduled" for the review badge."""
-    today = today or timezone.localdate()
-    if policy.next_review_on is None:
-        return "unscheduled"
-    if policy.next_review_on < today:
-        return "overdue"
-    if policy.next_review_on <= today + datetime.timedelta(days=REVIEW_SOON_DAYS):
-        return "soon"
-    return "ok"
+    return policy.review_state_on(today or timezone.localdate())
 
 
 def policies_review_overdue(*, today: datetime.date | None = None) -> QuerySet[Policy]:
-    today = today or timezone.localdate()
-    return Policy.objects.filter(next_review_on__lt=today).order_by("next_review_on")
+    return Policy.objects.filter(review_overdue_q(today)).order_by("next_review_on")
 
 
 def version_categories_snapshot(version: PolicyVersion) -> list[dict[str, Any]]:
@@ -189,8 +195,17 @@ def published_versions() -> QuerySet[PolicyVersion]:
 
 def attestation_candidates() -> QuerySet[User]:
     """The active people asked to read published policies (the roles allowed to attest)."""
-    names = [role.value for role in ACCESS.roles_for("attest") if role != Role.ADMIN]
-    return User.objects.filter(is_active=True, groups__name__in=names).distinct()
+    return users_with_role(*(role for role in ACCESS.roles_for("attest") if role != Role.ADMIN))
+
+
+def owner_candidates() -> QuerySet[User]:
+    """Who may own a policy (and hear about its overdue reviews): Legal and PMs."""
+    return users_with_role(Role.LEGAL, Role.PM)
+
+
+def approver_candidates() -> QuerySet[User]:
+    """Who may be named a policy's approver: only Legal approves (see `permissions`)."""
+    return users_with_role(Role.LEGAL)
 
 
 @dataclass(frozen=True)
@@ -223,6 +238,18 @@ def policies_awaiting_attestation(user: User) -> QuerySet[PolicyVersion]:
     return (
         PolicyVersion.objects.filter(status=Status.PUBLISHED)
         .exclude(Exists(PolicyAttestation.objects.filter(version=OuterRef("pk"), user=user)))
+        .select_related("policy")
+        .order_by("policy__name")
+    )
+
+
+def published_versions_attested_by(user: User) -> QuerySet[PolicyVersion]:
+    """Every version in force, each annotated `attested`: has `user` confirmed reading it?"""
+    return (
+        PolicyVersion.objects.filter(status=Status.PUBLISHED)
+        .annotate(
+            attested=Exists(PolicyAttestation.objects.filter(version=OuterRef("pk"), user=user))
+        )
         .select_related("policy")
         .order_by("policy__name")
     )

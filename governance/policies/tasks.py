@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
-from governance.policies import services
+from core.public import SYSTEM
+from governance.policies.services import reviews
 
 
 @shared_task(name="policies.review_overdue_notify")
 def review_overdue_notify() -> int:
-    return services.policies_review_overdue_notify()
+    return reviews.policies_review_overdue_notify(actor=SYSTEM)

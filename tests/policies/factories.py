@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import factory
 
-from governance.policies import services
 from governance.policies.models import Policy
+from governance.policies.services import policies
+from governance.policies.services import workflow as transitions
 
 CUSTOM_CATEGORIES = [
     {"code": "S1", "name": "Violent Crimes", "description": "No help with violence."},
@@ -32,7 +33,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
 
 def policy_with_version(legal, *, name="Support bot", publish=False, categories=None, **kwargs):
     """A policy created the way Legal does, optionally walked through to published."""
-    policy = services.policy_create(
+    policy = policies.policy_create(
         actor=legal,
         name=name,
         categories=CUSTOM_CATEGORIES if categories is None else categories,
@@ -40,5 +41,5 @@ def policy_with_version(legal, *, name="Support bot", publish=False, categories=
     )
     if publish:
         for verb in ("submit", "approve", "publish"):
-            services.policy_transition(actor=legal, policy=policy, verb=verb)
+            transitions.policy_transition(actor=legal, policy=policy, verb=verb)
     return policy

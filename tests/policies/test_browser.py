@@ -54,7 +54,7 @@ def test_legal_drafts_previews_publishes_and_pm_attests(page, live_server, login
     page.click("[data-testid=logout]")
     login(pm)
     page.click("text=Policies awaiting your attestation")
-    page.click("[data-testid=awaiting] >> text=Support bot")
+    page.click("tr[data-state=awaiting] >> text=Support bot")
     assert "C2: Legal Threats." in page.locator("ol.red-lines").inner_text()
     page.click("[data-testid=attest]")
     page.wait_for_selector("[data-testid=attested]")

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from core.models import Notification
-from governance.policies import services
 from governance.policies.models import Policy
 from governance.policies.schedules import BEAT_SCHEDULE
 from governance.policies.tasks import review_overdue_notify
@@ -17,7 +16,6 @@ from tests.policies.factories import policy_with_version
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_beat_task_reminds_owners_of_overdue_policies(legal):
-    services.policy_default_ensure()
     policy = policy_with_version(legal, publish=True)
     Policy.objects.filter(pk=policy.pk).update(
         next_review_on=timezone.localdate() - datetime.timedelta(days=2)

@@ -13,6 +13,7 @@ from tests.policies.factories import policy_with_version
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
+TABLE = {**HTMX, "HTTP_HX_TARGET": "results"}
 
 
 def test_list_shows_status_and_stale_badges(client_as, legal):
@@ -24,9 +25,10 @@ def test_list_shows_status_and_stale_badges(client_as, legal):
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<h1>") == 1
     assert "Support bot" in html and "Published" in html and "stale" in html
-    fragment = client_as(legal).get("/governance/policies/?q=nothing-like-this", **HTMX)
+    fragment = client_as(legal).get("/governance/policies/?q=nothing-like-this", **TABLE)
     assert "<h1>" not in fragment.content.decode()
-    assert "No policy matches" in fragment.content.decode()
+    assert 'id="results"' in fragment.content.decode()
+    assert "Nothing matches these filters" in fragment.content.decode()
     overdue = client_as(legal).get("/governance/policies/?review=overdue").content.decode()
     assert "Support bot" in overdue and "Default (Llama Guard 3)" not in overdue
 

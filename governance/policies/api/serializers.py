@@ -8,6 +8,9 @@ from rest_framework import serializers
 
 from governance.policies.guard_prompt import ROLES
 from governance.policies.models import (
+    CATEGORY_FIELDS,
+    EXCEPTION_FIELDS,
+    POLICY_FIELDS,
     Policy,
     PolicyAttestation,
     PolicyCategory,
@@ -15,13 +18,25 @@ from governance.policies.models import (
     PolicyTransition,
     PolicyVersion,
 )
-from governance.policies.selectors import review_state
+from governance.policies.selectors import approver_candidates, owner_candidates
+
+
+def _owner_field() -> serializers.SlugRelatedField[User]:
+    return serializers.SlugRelatedField(
+        slug_field="username", queryset=owner_candidates(), required=False
+    )
+
+
+def _approvers_field() -> serializers.SlugRelatedField[User]:
+    return serializers.SlugRelatedField(
+        slug_field="username", queryset=approver_candidates(), many=True, required=False
+    )
 
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyCategory
-        fields = ["code", "name", "description", "action", "enabled"]
+        fields = list(CATEGORY_FIELDS)
 
 
 class CategoryInputSerializer(serializers.Serializer):
@@ -38,7 +53,7 @@ class CategoryInputSerializer(serializers.Serializer):
 class ExceptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyException
-        fields = ["scope", "code", "reason"]
+        fields = list(EXCEPTION_FIELDS)
 
 
 class ExceptionInputSerializer(serializers.Serializer):
@@ -48,7 +63,9 @@ class ExceptionInputSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     # Plain strings: the status enum is documented once, on the version.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
@@ -61,7 +78,9 @@ class TransitionSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     categories = CategorySerializer(many=True, read_only=True)
     exceptions = ExceptionSerializer(many=True, read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     transitions = TransitionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -94,15 +113,8 @@ class VersionSummarySerializer(serializers.Serializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), required=False
-    )
-    approvers = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
-        many=True,
-        required=False,
-    )
+    owner = _owner_field()
+    approvers = _approvers_field()
     latest_version = serializers.SerializerMethodField()
     published_version = serializers.SerializerMethodField()
     review_state = serializers.SerializerMethodField()
@@ -111,13 +123,8 @@ class PolicySerializer(serializers.ModelSerializer):
         model = Policy
         fields = [
             "id",
-            "name",
             "slug",
-            "description",
-            "owner",
-            "approvers",
-            "review_cadence_days",
-            "next_review_on",
+            *POLICY_FIELDS,
             "review_state",
             "latest_version",
             "published_version",
@@ -145,22 +152,15 @@ class PolicySerializer(serializers.ModelSerializer):
         return None
 
     def get_review_state(self, policy: Policy) -> str:
-        return review_state(policy)
+        return policy.review_state
 
 
 class PolicyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), required=False
-    )
-    approvers = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
-        many=True,
-        required=False,
-    )
+    owner = _owner_field()
+    approvers = _approvers_field()
     review_cadence_days = serializers.IntegerField(min_value=1, default=180)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     categories = CategoryInputSerializer(
@@ -210,7 +210,9 @@ class PublishedPolicySerializer(serializers.Serializer):
 
 
 class AttestationSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     policy_version = serializers.IntegerField(source="version.number", read_only=True)
 
     class Meta:

@@ -8,7 +8,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.policies import selectors, services
+from core.public import NotFoundError
+from governance.policies import selectors, workflow
 from governance.policies.api.serializers import (
     AttestationSerializer,
     AttestationStatusSerializer,
@@ -23,8 +24,12 @@ from governance.policies.api.serializers import (
     VersionSerializer,
     VersionUpdateSerializer,
 )
+from governance.policies.filtersets import PolicyFilterSet
 from governance.policies.models import Policy, PolicyVersion
 from governance.policies.permissions import ACCESS
+from governance.policies.services import attestations, policies
+from governance.policies.services import versions as version_services
+from governance.policies.services import workflow as workflow_services
 
 VERSIONS = Prefetch(
     "versions", queryset=PolicyVersion.objects.prefetch_related("categories", "exceptions")
@@ -51,19 +56,16 @@ class PolicyViewSet(
     """Red-line policies. Categories live in versions; the verbs act on the latest version."""
 
     serializer_class = PolicySerializer
+    filterset_class = PolicyFilterSet
     search_fields = ["name", "slug", "description"]
     ordering_fields = ["name", "next_review_on", "created_at"]
-    filterset_fields = ["slug"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [
         ACCESS.permission(
             read="view",
             write="edit",
-            submit="edit",
-            approve="publish",
-            publish="publish",
-            reject="publish",
-            retire="publish",
+            # Each workflow verb needs the rule the workflow table gives it.
+            **{step.verb: step.rule for step in workflow.TRANSITIONS},
             published="read_published",
             guard_prompt="read_published",
             attest="attest",
@@ -74,7 +76,7 @@ class PolicyViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Policy.objects.none()
-        return Policy.objects.select_related("owner").prefetch_related("approvers", "versions")
+        return selectors.policy_list().prefetch_related("approvers", "versions")
 
     def _policy(self) -> Policy:
         return self.get_object()
@@ -84,7 +86,7 @@ class PolicyViewSet(
         data = PolicyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        policy = services.policy_create(actor=request.user, **values)
+        policy = policies.policy_create(actor=request.user, **values)
         return Response(
             PolicySerializer(self.get_queryset().get(pk=policy.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -96,53 +98,15 @@ class PolicyViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         approvers = values.pop("approvers", None)
-        services.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
+        policies.policy_update(actor=request.user, policy=policy, approvers=approvers, **values)
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
     def destroy(self, request, pk=None):
-        services.policy_delete(actor=request.user, policy=self._policy())
+        policies.policy_delete(actor=request.user, policy=self._policy())
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _transition(self, request, verb: str) -> Response:
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        version = services.policy_transition(
-            actor=request.user, policy=self._policy(), verb=verb, note=data.validated_data["note"]
-        )
-        return Response(_version_detail(version))
-
-    @extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """Send the latest draft to review."""
-        return self._transition(request, "submit")
-
-    @extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve the version in review (Legal; the policy's approvers when it names any)."""
-        return self._transition(request, "approve")
-
-    @extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        """Publish the approved version; the previously published one is retired."""
-        return self._transition(request, "publish")
-
-    @extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        """Send the version in review (or approved) back to draft."""
-        return self._transition(request, "reject")
-
-    @extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def retire(self, request, pk=None):
-        """Retire the latest version (a published one leaves the policy without one)."""
-        return self._transition(request, "retire")
 
     @extend_schema(
         methods=["GET"], request=None, responses=VersionSerializer(many=True), operation_id=None
@@ -159,7 +123,7 @@ class PolicyViewSet(
         if request.method == "POST":
             data = TransitionInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            draft = services.version_draft_start(
+            draft = version_services.version_draft_start(
                 actor=request.user, policy=policy, summary=data.validated_data["note"]
             )
             return Response(_version_detail(draft), status=status.HTTP_201_CREATED)
@@ -186,14 +150,11 @@ class PolicyViewSet(
         policy = self._policy()
         version = policy.versions.filter(pk=version_id).first()
         if version is None:
-            return Response(
-                {"error": "not_found", "detail": f"{policy.name} has no version {version_id}."},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise NotFoundError(f"{policy.name} has no version {version_id}.")
         if request.method == "PATCH":
             data = VersionUpdateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            version = services.version_update(
+            version = version_services.version_update(
                 actor=request.user, version=version, **data.validated_data
             )
         return Response(_version_detail(version))
@@ -254,7 +215,7 @@ class PolicyViewSet(
     @action(detail=True, methods=["post"])
     def attest(self, request, pk=None):
         """Confirm having read the published version."""
-        attestation = services.policy_attest(user=request.user, policy=self._policy())
+        attestation = attestations.policy_attest(actor=request.user, policy=self._policy())
         return Response(AttestationSerializer(attestation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AttestationStatusSerializer)
@@ -269,3 +230,28 @@ class PolicyViewSet(
                 "pending": [user.username for user in state.pending],
             }
         )
+
+
+def _transition_action(step: workflow.Transition):
+    """The API action for one workflow verb: POST /policies/{id}/<verb>/ with an optional note."""
+
+    def act(self: PolicyViewSet, request, pk=None) -> Response:
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = workflow_services.policy_transition(
+            actor=request.user,
+            policy=self._policy(),
+            verb=step.verb,
+            note=data.validated_data["note"],
+        )
+        return Response(_version_detail(version))
+
+    act.__name__ = step.verb
+    act.__doc__ = str(step.help)
+    act = action(detail=True, methods=["post"], url_path=step.verb, url_name=step.verb)(act)
+    return extend_schema(request=TransitionInputSerializer, responses=VersionSerializer)(act)
+
+
+# The verbs are the workflow table's: a verb added there is an API action here, by construction.
+for _step in workflow.TRANSITIONS:
+    setattr(PolicyViewSet, _step.verb, _transition_action(_step))
