@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 
-from core.htmx import render_page
-from core.selectors import audit_history
+from core.public import audit_history, render_page
 from monitoring.filtersets import OutputFilterSet
 from monitoring.models import GuardScan
 from monitoring.permissions import ACCESS
@@ -17,6 +16,7 @@ from monitoring.selectors import (
     output_get,
     output_list,
     scan_policy_version_for_project,
+    scan_policy_versions,
 )
 
 PAGE_SIZE = 50
@@ -46,6 +46,9 @@ def output_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if output is None:
         raise Http404("No such output")
     scans = list(output.scans.all())
+    refs = scan_policy_versions(scans)
+    for scan in scans:
+        scan.policy_ref = refs.get(scan.policy_version_id)  # type: ignore[attr-defined]
     context = {
         "output": output,
         "scan": scans[0] if scans else None,

@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from governance.policies.models import PolicyCategory
-from monitoring.models import GuardScan
+from governance.policies.public import GuardCategory, policy_version_categories
+from monitoring.public import ScanRecord, output_latest_scan
 from monitoring.review import metrics
+from monitoring.review.blind import ReviewerView, reviewer_view
 from monitoring.review.models import (
     Alert,
     AlertRule,
@@ -53,20 +54,16 @@ def lease_current(*, user, now: datetime | None = None) -> ReviewLease | None:
     )
 
 
-def item_latest_scan(*, item: ReviewItem) -> GuardScan | None:
-    return GuardScan.objects.filter(output_id=item.output_id).order_by("-created_at", "-id").first()
+def item_latest_scan(*, item: ReviewItem) -> ScanRecord | None:
+    return output_latest_scan(item.output_id)
 
 
-def item_categories(*, item: ReviewItem) -> list[PolicyCategory]:
+def item_categories(*, item: ReviewItem, scan: ScanRecord | None = None) -> list[GuardCategory]:
     """The categories an annotator may pick: those of the latest scan's policy version."""
-    scan = item_latest_scan(item=item)
+    scan = scan or item_latest_scan(item=item)
     if scan is None or scan.policy_version_id is None:
         return []
-    return list(
-        PolicyCategory.objects.filter(version_id=scan.policy_version_id, enabled=True).order_by(
-            "position"
-        )
-    )
+    return policy_version_categories(scan.policy_version_id)
 
 
 def item_category_codes(*, item: ReviewItem) -> list[str] | None:
@@ -74,12 +71,25 @@ def item_category_codes(*, item: ReviewItem) -> list[str] | None:
     scan = item_latest_scan(item=item)
     if scan is None or scan.policy_version_id is None:
         return None
-    return [c.code for c in item_categories(item=item)]
+    return [c.code for c in item_categories(item=item, scan=scan)]
 
 
 def item_shows_guard(*, item: ReviewItem) -> bool:
     rule = sampling_rule_for(project=item.project, model=item.output.model)
     return bool(rule and rule.show_guard_verdict)
+
+
+def item_reviewer_view(*, item: ReviewItem, scan: ScanRecord | None = None) -> ReviewerView:
+    """What a reviewer may see of why the item is queued and what the guard said (see
+    `monitoring.review.blind`): the queue page and the claim API both show this."""
+    shows_guard = item_shows_guard(item=item)
+    if shows_guard and scan is None:
+        scan = item_latest_scan(item=item)
+    return reviewer_view(
+        reasons=item.reasons,
+        shows_guard=shows_guard,
+        guard_verdict=scan.verdict if scan is not None else None,
+    )
 
 
 def annotator_progress(*, user) -> dict:

@@ -4,35 +4,46 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.errors import ApplicationError
-from core.htmx import is_htmx_partial, render_page
-from monitoring.review import selectors, services
+from core.public import (
+    ApplicationError,
+    AuthenticatedRequest,
+    error_text,
+    form_apply_error,
+    is_htmx_partial,
+    render_page,
+)
+from monitoring.review import selectors
 from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
 from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
 from monitoring.review.permissions import ACCESS
+from monitoring.review.services import alerts as alert_services
+from monitoring.review.services import claims, labels, rules
 
 QUEUE_TEMPLATE = "review/queue.html"
 
 
-def _queue_context(request: HttpRequest, *, error: str = "") -> dict:
-    lease = services.review_claim(user=request.user)
-    context: dict = {"lease": lease, "error": error}
+def _queue_context(request: AuthenticatedRequest, *, error: str = "") -> dict[str, Any]:
+    lease = claims.review_claim(actor=request.user)
+    context: dict[str, Any] = {"lease": lease, "error": error}
     if lease is not None:
         item = lease.item
+        scan = selectors.item_latest_scan(item=item)
         context.update(
             item=item,
-            categories=selectors.item_categories(item=item),
-            show_guard=selectors.item_shows_guard(item=item),
-            scan=selectors.item_latest_scan(item=item),
+            categories=selectors.item_categories(item=item, scan=scan),
+            shown=selectors.item_reviewer_view(item=item, scan=scan),
         )
     context["progress"] = selectors.annotator_progress(user=request.user)
     return context
@@ -40,19 +51,19 @@ def _queue_context(request: HttpRequest, *, error: str = "") -> dict:
 
 @ACCESS.required("review")
 @vary_on_headers("HX-Request")
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """One item at a time; the fragment `item` is what htmx swaps after submit or skip."""
     return render_page(request, QUEUE_TEMPLATE, _queue_context(request), partial="item")
 
 
 @ACCESS.required("review")
 @require_POST
-def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     helpful = request.POST.get("helpful") or None
     error = ""
     try:
-        services.review_submit(
-            user=request.user,
+        labels.review_submit(
+            actor=request.user,
             item_id=pk,
             verdict=request.POST.get("verdict", ""),
             categories=request.POST.getlist("categories"),
@@ -61,36 +72,34 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
             notes=request.POST.get("notes", ""),
         )
     except (ApplicationError, ValidationError) as exc:
-        error = getattr(exc, "message", str(exc))
-        if getattr(exc, "status_code", 400) == 400:
-            # Keep the same item on screen so the annotator can fix the label.
-            context = _queue_context(request, error=error)
-            return _queue_response(request, context)
+        # A 400 keeps the same item (the caller's lease) on screen to fix the label; after a
+        # 409 the next claim shows whatever comes next.
+        error = error_text(exc)
     return _queue_response(request, _queue_context(request, error=error))
 
 
 @ACCESS.required("review")
 @require_POST
-def item_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def item_skip(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     error = ""
     try:
-        services.review_skip(user=request.user, item_id=pk)
+        claims.review_skip(actor=request.user, item_id=pk)
     except ApplicationError as exc:
-        error = exc.message
+        error = error_text(exc)
     return _queue_response(request, _queue_context(request, error=error))
 
 
 @ACCESS.required("review")
 @require_POST
-def item_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def item_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
-        services.review_lease_renew(user=request.user, item_id=pk)
+        claims.review_lease_renew(actor=request.user, item_id=pk)
     except ApplicationError:
         return HttpResponse(status=409)
     return HttpResponse(status=204)
 
 
-def _queue_response(request: HttpRequest, context: dict) -> HttpResponse:
+def _queue_response(request: AuthenticatedRequest, context: dict[str, Any]) -> HttpResponse:
     if is_htmx_partial(request):
         return render_page(request, QUEUE_TEMPLATE, context, partial="item")
     if context.get("error"):
@@ -102,13 +111,13 @@ def _queue_response(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 @ACCESS.required("adjudicate")
-def adjudication(request: HttpRequest) -> HttpResponse:
+def adjudication(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.adjudication_list(), 25).get_page(request.GET.get("page"))
     return render_page(request, "review/adjudication.html", {"page": page}, partial="list")
 
 
 @ACCESS.required("adjudicate")
-def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
+def adjudication_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewItem.objects.select_related("output"), pk=pk)
     if item.status == ReviewItem.Status.OPEN:
         # Its reviews are still being collected blind: showing them here would let a Legal
@@ -116,23 +125,24 @@ def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This item is still in the review queue.")
     if request.method == "POST":
         try:
-            services.review_adjudicate(
-                user=request.user,
+            labels.review_adjudicate(
+                actor=request.user,
                 item_id=item.pk,
                 verdict=request.POST.get("verdict", ""),
                 categories=request.POST.getlist("categories"),
                 notes=request.POST.get("notes", ""),
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_text(exc))
         else:
-            messages.success(request, "Final label saved.")
+            messages.success(request, _("Final label saved."))
             return redirect("review:adjudication")
+    scan = selectors.item_latest_scan(item=item)
     context = {
         "item": item,
         "reviews": selectors.item_reviews(item=item),
-        "categories": selectors.item_categories(item=item),
-        "scan": selectors.item_latest_scan(item=item),
+        "categories": selectors.item_categories(item=item, scan=scan),
+        "scan": scan,
     }
     return render_page(request, "review/adjudication_item.html", context)
 
@@ -164,7 +174,7 @@ EXPORTS = {
 }
 
 
-def _period(request: HttpRequest) -> selectors.Period:
+def _period(request: AuthenticatedRequest) -> selectors.Period:
     try:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
@@ -175,7 +185,7 @@ def _period(request: HttpRequest) -> selectors.Period:
 
 
 @ACCESS.required("view")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     data = selectors.dashboard(period=_period(request))
     agreement = data["agreement"]
     data["daily"] = data["flow"].daily
@@ -242,7 +252,7 @@ def _chart_data(data: dict) -> dict:
 
 
 @ACCESS.required("view")
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Alert.Status.values:
         status = ""
@@ -283,15 +293,16 @@ def _alerts_csv(alerts) -> HttpResponse:
 
 @ACCESS.required("configure")
 @require_POST
-def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=pk)
+def alert_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "acknowledge":
-            services.alert_acknowledge(alert=alert, user=request.user)
+            alert_services.alert_acknowledge(alert_id=pk, actor=request.user)
         else:
-            services.alert_resolve(alert=alert, user=request.user)
+            alert_services.alert_resolve(alert_id=pk, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, error_text(exc))
     return redirect("review:alerts")
 
 
@@ -299,7 +310,7 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def rules(request: HttpRequest) -> HttpResponse:
+def rules_page(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "sampling_rules": SamplingRule.objects.all(),
         "alert_rules": selectors.alert_rule_list(),
@@ -308,19 +319,27 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render_page(request, "review/rules.html", context)
 
 
-RULE_FORMS = {"sampling": (SamplingRule, SamplingRuleForm), "alerts": (AlertRule, AlertRuleForm)}
+RULE_FORMS: dict[str, tuple[type[SamplingRule] | type[AlertRule], type[forms.ModelForm]]] = {
+    "sampling": (SamplingRule, SamplingRuleForm),
+    "alerts": (AlertRule, AlertRuleForm),
+}
 
 
 @ACCESS.required("configure")
-def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def rule_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     if kind not in RULE_FORMS:
         raise Http404("No such kind of rule.")
     model, form_class = RULE_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.rule_save(form=form, actor=request.user)
-        messages.success(request, "Rule saved.")
-        return redirect("review:rules")
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            rules.rule_save(kind=kind, rule_id=pk, values=values, actor=request.user)
+        except (ApplicationError, ValidationError) as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("review:rules")
     context = {"form": form, "kind": kind, "instance": instance}
     return render_page(request, "review/rule_form.html", context)

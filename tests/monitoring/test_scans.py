@@ -7,7 +7,7 @@ from monitoring.breaker import guard_breaker_failure
 from monitoring.models import GuardScan
 from monitoring.review.models import ReviewItem
 from monitoring.selectors import scan_policy_version_for_project
-from monitoring.services import guard_scan_batch
+from monitoring.services.scans import guard_scan_batch
 from tests.monitoring.factories import ModelOutputFactory, published_policy
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def no_guard(settings):
 def test_policy_is_the_projects_own_else_default():
     default = published_policy("default")
     own = published_policy("support-bot")
-    assert scan_policy_version_for_project("support-bot") == own
-    assert scan_policy_version_for_project("search") == default
+    assert scan_policy_version_for_project("support-bot").id == own.pk
+    assert scan_policy_version_for_project("search").id == default.pk
 
 
 def test_without_any_published_policy_the_scan_is_an_error_routed_to_review(no_guard):
