@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from core.public import audit_history, render_page
+from core.public import (
+    AuthenticatedRequest,
+    Column,
+    audit_history,
+    render_page,
+    table_build,
+    table_response,
+)
 from monitoring.filtersets import OutputFilterSet
-from monitoring.models import GuardScan
 from monitoring.permissions import ACCESS
 from monitoring.selectors import (
     POLICY_RULE,
     guard_status,
-    output_filter_choices,
     output_get,
     output_list,
     scan_policy_version_for_project,
@@ -20,28 +26,46 @@ from monitoring.selectors import (
 )
 
 PAGE_SIZE = 50
+OUTPUT_COLUMNS = [
+    Column(_("Received"), sort="received_at"),
+    Column(_("Output"), sort="external_id"),
+    Column(_("Model"), sort="model"),
+    Column(_("Verdict")),
+    Column(_("P(unsafe)")),
+    Column(_("Categories")),
+    Column(_("Review")),
+]
 
 
 @ACCESS.required("view")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The outputs overview: every pushed output with its verdict, filterable."""
-    filterset = OutputFilterSet(request.GET or None)
-    outputs = output_list(filters=request.GET)
-    page = Paginator(outputs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = OutputFilterSet(request.GET or None, queryset=output_list())
+    table = table_build(
+        request,
+        filterset.qs,
+        columns=OUTPUT_COLUMNS,
+        row_template="monitoring/_output_row.html",
+        empty=format_html(
+            "{} <code>POST /api/v1/outputs/bulk/</code> {}",
+            _("No outputs yet. Pipelines push them with"),
+            _("(Pipeline role)."),
+        ),
+        table_id="outputs",
+        default_sort="-received_at",
+        page_size=PAGE_SIZE,
+    )
     context = {
-        "page": page,
+        "table": table,
         "filterset": filterset,
-        "choices": output_filter_choices(),
-        "verdicts": [*GuardScan.Verdict.choices, ("pending", "Not scanned yet")],
         "guard": guard_status(),
         "policy_rule": POLICY_RULE,
-        "filtered": any(request.GET.get(name) for name in filterset.filters),
     }
-    return render_page(request, "monitoring/index.html", context, partial="outputs")
+    return table_response(request, "monitoring/index.html", context)
 
 
 @ACCESS.required("view")
-def output_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def output_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     output = output_get(output_id=pk)
     if output is None:
         raise Http404("No such output")

@@ -46,7 +46,7 @@ def cards(user) -> list[Card]:
         result.append(
             Card(
                 "Disagreements",
-                selectors.adjudication_list().count(),
+                selectors.adjudication_count(),
                 reverse("review:adjudication"),
                 note="Waiting for adjudication",
                 section="Review",

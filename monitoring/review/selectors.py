@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from governance.policies.public import GuardCategory, policy_version_categories
@@ -101,13 +102,20 @@ def annotator_progress(*, user) -> dict:
     return {"done_today": done_today, "waiting": waiting}
 
 
-def adjudication_list():
-    return (
+def adjudication_list(*, filters: Any = None) -> QuerySet[ReviewItem]:
+    """Items waiting for adjudication, most urgent first; `filters` as in ReviewItemFilterSet."""
+    from monitoring.review.filtersets import ReviewItemFilterSet
+
+    items = (
         ReviewItem.objects.filter(status=ReviewItem.Status.ADJUDICATION)
-        .select_related("output")
         .annotate(review_count=Count("reviews"))
-        .order_by("-priority", "created_at")
+        .order_by("-priority", "created_at", "id")
     )
+    return ReviewItemFilterSet(filters or {}, queryset=items).qs
+
+
+def adjudication_count() -> int:
+    return ReviewItem.objects.filter(status=ReviewItem.Status.ADJUDICATION).count()
 
 
 def item_reviews(*, item: ReviewItem):
@@ -294,15 +302,22 @@ def dashboard(*, period: Period) -> dict:
 # --- alerts --------------------------------------------------------------------------------
 
 
-def alert_list(*, status: str = ""):
-    qs = Alert.objects.select_related("rule", "acknowledged_by", "resolved_by")
-    return qs.filter(status=status) if status else qs
+def alert_list(*, filters: Any = None) -> QuerySet[Alert]:
+    """Alerts, newest first; `filters` as in AlertFilterSet."""
+    from monitoring.review.filtersets import AlertFilterSet
+
+    alerts = Alert.objects.select_related("rule", "acknowledged_by", "resolved_by")
+    return AlertFilterSet(filters or {}, queryset=alerts).qs
 
 
-def alert_rule_list():
+def alert_rule_list() -> QuerySet[AlertRule]:
     return AlertRule.objects.annotate(
         open_alerts=Count("alerts", filter=~Q(alerts__status=Alert.Status.RESOLVED))
-    )
+    ).order_by("name", "id")
+
+
+def sampling_rule_list() -> QuerySet[SamplingRule]:
+    return SamplingRule.objects.order_by("project", "model", "id")
 
 
 def open_alert_count() -> int:

@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.public import (
     ApplicationError,
     AuthenticatedRequest,
+    Column,
+    Table,
     error_text,
     form_apply_error,
     is_htmx_partial,
     render_page,
+    table_build,
+    table_response,
 )
 from monitoring.review import selectors
+from monitoring.review.filtersets import AlertFilterSet, ReviewItemFilterSet
 from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
 from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
 from monitoring.review.permissions import ACCESS
@@ -32,6 +38,42 @@ from monitoring.review.services import alerts as alert_services
 from monitoring.review.services import claims, labels, rules
 
 QUEUE_TEMPLATE = "review/queue.html"
+# Rule tables share a page (and its query string): they show every rule, unpaged and unsorted.
+RULES_PAGE_SIZE = 500
+ADJUDICATION_COLUMNS = [
+    Column(gettext_lazy("Item"), sort="id"),
+    Column(gettext_lazy("Project"), sort="project"),
+    Column(gettext_lazy("Reasons")),
+    Column(gettext_lazy("Reviews"), sort="review_count"),
+    Column(gettext_lazy("Queued"), sort="created_at"),
+]
+ALERT_COLUMNS = [
+    Column(gettext_lazy("Fired"), sort="fired_at"),
+    Column(gettext_lazy("Rule"), sort="rule__name"),
+    Column(gettext_lazy("Status"), sort="status"),
+    Column(gettext_lazy("Value"), sort="value"),
+    Column(gettext_lazy("Message")),
+    Column(""),
+]
+ALERT_RULE_COLUMNS = [
+    Column(gettext_lazy("Name")),
+    Column(gettext_lazy("Kind")),
+    Column(gettext_lazy("Project")),
+    Column(gettext_lazy("Threshold")),
+    Column(gettext_lazy("Window")),
+    Column(gettext_lazy("Channels")),
+    Column(gettext_lazy("Open")),
+]
+SAMPLING_RULE_COLUMNS = [
+    Column(gettext_lazy("Project")),
+    Column(gettext_lazy("Model")),
+    Column(gettext_lazy("Random rate")),
+    Column(gettext_lazy("Daily cap")),
+    Column(gettext_lazy("Low-confidence band")),
+    Column(gettext_lazy("Two reviews")),
+    Column(gettext_lazy("Guard shown")),
+    Column(gettext_lazy("On")),
+]
 
 
 def _queue_context(request: AuthenticatedRequest, *, error: str = "") -> dict[str, Any]:
@@ -112,8 +154,16 @@ def _queue_response(request: AuthenticatedRequest, context: dict[str, Any]) -> H
 
 @ACCESS.required("adjudicate")
 def adjudication(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(selectors.adjudication_list(), 25).get_page(request.GET.get("page"))
-    return render_page(request, "review/adjudication.html", {"page": page}, partial="list")
+    filterset = ReviewItemFilterSet(request.GET or None)
+    table = table_build(
+        request,
+        selectors.adjudication_list(filters=request.GET),
+        columns=ADJUDICATION_COLUMNS,
+        row_template="review/_adjudication_row.html",
+        empty=_("No disagreements waiting."),
+    )
+    context = {"table": table, "filterset": filterset}
+    return table_response(request, "review/adjudication.html", context)
 
 
 @ACCESS.required("adjudicate")
@@ -253,23 +303,42 @@ def _chart_data(data: dict) -> dict:
 
 @ACCESS.required("view")
 def alerts(request: AuthenticatedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Alert.Status.values:
-        status = ""
-    if request.GET.get("export") == "csv":
-        return _alerts_csv(selectors.alert_list(status=status))
-    page = Paginator(selectors.alert_list(status=status), 25).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    export = filters.pop("export", None)
+    if export == ["csv"]:
+        return _alerts_csv(selectors.alert_list(filters=filters))
+    can_configure = ACCESS.allows(request.user, "configure")
+    table = table_build(
+        request,
+        selectors.alert_list(filters=filters),
+        columns=ALERT_COLUMNS,
+        row_template="review/_alert_row.html",
+        empty=_("No alerts."),
+        can_configure=can_configure,
+    )
     context = {
-        "page": page,
-        "status": status,
-        "statuses": Alert.Status.choices,
-        "rules": selectors.alert_rule_list(),
-        "can_configure": ACCESS.allows(request.user, "configure"),
+        "table": table,
+        "filterset": AlertFilterSet(filters or None),
+        "rules_table": _alert_rules_table(request, can_configure=can_configure),
     }
-    return render_page(request, "review/alerts.html", context, partial="list")
+    return table_response(request, "review/alerts.html", context)
 
 
-def _alerts_csv(alerts) -> HttpResponse:
+def _alert_rules_table(request: AuthenticatedRequest, *, can_configure: bool) -> Table:
+    return table_build(
+        request,
+        selectors.alert_rule_list(),
+        columns=ALERT_RULE_COLUMNS,
+        row_template="review/_alert_rule_row.html",
+        empty=_("No alert rules yet."),
+        table_id="alert-rules",
+        page_size=RULES_PAGE_SIZE,
+        filtered=False,
+        can_configure=can_configure,
+    )
+
+
+def _alerts_csv(alerts: Iterable[Alert]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="review-alerts.csv"'
     writer = csv.writer(response)
@@ -311,10 +380,21 @@ def alert_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpRes
 
 @ACCESS.required("view")
 def rules_page(request: AuthenticatedRequest) -> HttpResponse:
+    can_configure = ACCESS.allows(request.user, "configure")
+    sampling_table = table_build(
+        request,
+        selectors.sampling_rule_list(),
+        columns=SAMPLING_RULE_COLUMNS,
+        row_template="review/_sampling_rule_row.html",
+        empty=_("No sampling rules: only flagged outputs are queued."),
+        table_id="sampling-rules",
+        page_size=RULES_PAGE_SIZE,
+        filtered=False,
+        can_configure=can_configure,
+    )
     context = {
-        "sampling_rules": SamplingRule.objects.all(),
-        "alert_rules": selectors.alert_rule_list(),
-        "can_configure": ACCESS.allows(request.user, "configure"),
+        "sampling_table": sampling_table,
+        "alert_table": _alert_rules_table(request, can_configure=can_configure),
     }
     return render_page(request, "review/rules.html", context)
 

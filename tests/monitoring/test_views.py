@@ -63,13 +63,15 @@ def test_filters(client_as, legal, outputs, query, shown):
     listed = {eid for eid in ("bad-1", "ok-1", "new-1") if f'data-output="{eid}"' in html}
     assert listed == shown
     if not shown:
-        assert "No outputs match these filters." in html
+        assert "Nothing matches these filters." in html
 
 
 def test_htmx_filter_returns_only_the_table(client_as, pm, outputs):
-    response = client_as(pm).get("/monitoring/?verdict=safe", HTTP_HX_REQUEST="true")
+    response = client_as(pm).get(
+        "/monitoring/?verdict=safe", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="outputs"
+    )
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="outputs">')
+    assert html.lstrip().startswith('<div id="outputs"')
     assert 'data-output="ok-1"' in html and "<h1>" not in html
 
 
