@@ -37,19 +37,24 @@ def _category_choices() -> list[tuple[str, Any]]:
     return _all(output_filter_choices()["categories"])
 
 
+# Django 5 takes callable choices (evaluated when drawn); django-stubs still want an iterable.
 class OutputFilterSet(django_filters.FilterSet):
     # Free text under the drop-downs: the API filters on any value, not only the listed ones.
     project = django_filters.CharFilter(
-        label=_("Project"), widget=forms.Select(choices=_project_choices)
+        label=_("Project"),
+        widget=forms.Select(choices=_project_choices),  # type: ignore[arg-type]
     )
-    model = django_filters.CharFilter(label=_("Model"), widget=forms.Select(choices=_model_choices))
+    model = django_filters.CharFilter(
+        label=_("Model"),
+        widget=forms.Select(choices=_model_choices),  # type: ignore[arg-type]
+    )
     verdict = django_filters.ChoiceFilter(
         label=_("Verdict"), choices=VERDICT_CHOICES, method="filter_verdict", empty_label=_("All")
     )
     category = django_filters.CharFilter(
         label=_("Category"),
         method="filter_category",
-        widget=forms.Select(choices=_category_choices),
+        widget=forms.Select(choices=_category_choices),  # type: ignore[arg-type]
     )
     received_from = django_filters.DateFilter(
         label=_("From"),

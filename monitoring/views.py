@@ -71,12 +71,11 @@ def output_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404("No such output")
     scans = list(output.scans.all())
     refs = scan_policy_versions(scans)
-    for scan in scans:
-        scan.policy_ref = refs.get(scan.policy_version_id)  # type: ignore[attr-defined]
     context = {
         "output": output,
         "scan": scans[0] if scans else None,
         "scans": scans,
+        "scan_rows": [(scan, refs.get(scan.policy_version_id or 0)) for scan in scans],
         "review_item": getattr(output, "review_item", None),
         "policy_version": scan_policy_version_for_project(output.project),
         "policy_rule": POLICY_RULE,

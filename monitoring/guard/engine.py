@@ -159,7 +159,9 @@ class GuardEngine:
             tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=offline)
             loaded = AutoModelForCausalLM.from_pretrained(
                 model, dtype=dtype, local_files_only=offline
-            ).to(device)
+            )
+            # transformers types `.to` through a decorator that hides its device argument.
+            loaded = loaded.to(device)  # type: ignore[arg-type]
         except Exception as exc:
             raise GuardUnavailable(f"Cannot load guard model {model!r}: {exc}") from exc
         revision = getattr(loaded.config, "_commit_hash", None) or _local_revision(model)
@@ -256,10 +258,10 @@ class GuardEngine:
         )
         prepared: list[_Item] = []
         errors: dict[int, str] = {}
-        for index, item in enumerate(items):
+        for index, guard_input in enumerate(items):
             try:
                 rest = self._render_rest(
-                    item.conversation, categories, role, with_descriptions, prefix
+                    guard_input.conversation, categories, role, with_descriptions, prefix
                 )
             except prompts.GuardPromptError as exc:
                 errors[index] = f"Cannot build the guard prompt: {exc}"

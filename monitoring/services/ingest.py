@@ -174,7 +174,7 @@ def outputs_ingest(*, items: Sequence[Any], actor: Actor) -> list[IngestResult]:
                 pass
             created, failed = _insert_one_by_one(to_insert)
             for result in results:
-                key = (result.project, result.external_id)
+                key = (result.project or "", result.external_id or "")
                 if result.status == CREATED and key in failed:
                     result.status, result.error = ERROR, failed[key]
         existing = _existing_ids([key for key in to_insert if key not in created])
@@ -212,4 +212,6 @@ def output_create(*, item: Any, actor: Actor) -> tuple[ModelOutput, bool]:
     (result,) = outputs_ingest(items=[item], actor=actor)
     if result.status == ERROR:
         raise ApplicationError(result.error)
+    if result.id is None:  # cannot happen: a stored item always has its id
+        raise ApplicationError("The output could not be stored.")
     return ModelOutput.objects.get(pk=result.id), result.status == CREATED

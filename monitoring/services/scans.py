@@ -173,21 +173,21 @@ def _reuse_earlier_scans(
         earlier.setdefault(scan.output.conversation_sha256, scan)
     reused = {}
     for output in outputs:
-        scan = earlier.get(output.conversation_sha256)
-        if scan is None:
+        first = earlier.get(output.conversation_sha256)
+        if first is None:
             continue
         reused[output.pk] = ScanOutcome(
             output=output,
-            verdict=scan.verdict,
-            categories=list(scan.categories),
-            p_unsafe=scan.p_unsafe,
-            raw_output=scan.raw_output,
-            truncated=scan.truncated,
+            verdict=first.verdict,
+            categories=list(first.categories),
+            p_unsafe=first.p_unsafe,
+            raw_output=first.raw_output,
+            truncated=first.truncated,
             latency_ms=0.0,
-            prompt=scan.prompt,
-            guard_model=scan.guard_model,
-            guard_revision=scan.guard_revision,
-            reused_from_id=scan.reused_from_id or scan.pk,
+            prompt=first.prompt,
+            guard_model=first.guard_model,
+            guard_revision=first.guard_revision,
+            reused_from_id=first.reused_from_id or first.pk,
         )
     return reused
 

@@ -215,3 +215,22 @@ def test_csv_exports_do_not_hand_formulas_to_spreadsheets(client_as, pm):
     assert "'=cmd|" in alerts and ",=cmd" not in alerts
     series = client.get("/monitoring/review/dashboard/?export=unsafe_rate").content.decode()
     assert ",'=1+1," in series
+
+
+def test_rule_save_takes_plain_values_and_checks_them_itself(pm, annotator):
+    from core.errors import InvalidInput, PermissionDenied
+    from monitoring.review.models import SamplingRule
+    from monitoring.review.services.rules import rule_save
+
+    with pytest.raises(PermissionDenied):
+        rule_save(kind="sampling", rule_id=None, values={"project": "bot"}, actor=annotator)
+    with pytest.raises(InvalidInput) as problem:
+        rule_save(
+            kind="sampling",
+            rule_id=None,
+            values={"project": "bot", "low_confidence_min": 0.7, "low_confidence_max": 0.2},
+            actor=pm,
+        )
+    assert "low_confidence_max" in problem.value.fields
+    rule = rule_save(kind="sampling", rule_id=None, values={"project": "bot"}, actor=pm)
+    assert SamplingRule.objects.get(pk=rule.pk).project == "bot"

@@ -140,7 +140,7 @@ def _agreement_refresh_day(*, project: str, day: date, start: datetime, end: dat
     ):
         labels.setdefault(item_id, []).append(verdict)
     pairs = Counter("|".join(v[:2]) for v in labels.values() if len(v) >= 2)
-    units = Counter("|".join(unit_pattern(v)) for v in labels.values() if len(v) >= 2)
+    units = Counter("|".join(map(str, unit_pattern(v))) for v in labels.values() if len(v) >= 2)
     DailyAgreement.objects.filter(project=project, day=day).delete()
     DailyAgreement.objects.bulk_create(
         [
