@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import GuardScan, ModelOutput
+from monitoring.selectors import output_category_codes, output_models, output_projects
 
 VERDICT_CHOICES = [*GuardScan.Verdict.choices, ("pending", _("Not scanned yet"))]
 
@@ -20,21 +21,15 @@ def _all(values: list[str]) -> list[tuple[str, Any]]:
 
 # Drop-downs of the values in use, read only when the filter form is drawn (never by the API).
 def _project_choices() -> list[tuple[str, Any]]:
-    from monitoring.selectors import output_filter_choices
-
-    return _all(output_filter_choices()["projects"])
+    return _all(output_projects())
 
 
 def _model_choices() -> list[tuple[str, Any]]:
-    from monitoring.selectors import output_filter_choices
-
-    return _all(output_filter_choices()["models"])
+    return _all(output_models())
 
 
 def _category_choices() -> list[tuple[str, Any]]:
-    from monitoring.selectors import output_filter_choices
-
-    return _all(output_filter_choices()["categories"])
+    return _all(output_category_codes())
 
 
 # Django 5 takes callable choices (evaluated when drawn); django-stubs still want an iterable.

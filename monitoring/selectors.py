@@ -78,16 +78,22 @@ def output_latest_scan(output: ModelOutput) -> GuardScan | None:
     return scans[0] if scans else None
 
 
-def output_filter_choices() -> dict[str, list[str]]:
-    """Values offered by the filter drop-downs."""
+def output_projects() -> list[str]:
+    """Projects offered by the filter drop-down (the first 200)."""
     projects = ModelOutput.objects.order_by("project").values_list("project", flat=True)
+    return list(projects.distinct()[:200])
+
+
+def output_models() -> list[str]:
+    """Models offered by the filter drop-down (the first 200)."""
     models = ModelOutput.objects.order_by("model").values_list("model", flat=True)
-    # Codes come from the published policies (a small table), not from every stored scan.
-    return {
-        "projects": list(projects.distinct()[:200]),
-        "models": list(models.distinct()[:200]),
-        "categories": published_category_codes(),
-    }
+    return list(models.distinct()[:200])
+
+
+def output_category_codes() -> list[str]:
+    """Category codes offered by the filter drop-down: those of the published policies (a
+    small table), not of every stored scan."""
+    return published_category_codes()
 
 
 def outputs_unscanned(*, older_than: timedelta) -> QuerySet[ModelOutput]:
