@@ -4,8 +4,15 @@ the hooks an app above monitoring (the review queue) registers to hear about sto
 from __future__ import annotations
 
 from monitoring.breaker import OPEN, guard_breaker_status
-from monitoring.hooks import OutputsHook, ScansHook, outputs_hooks_register, scan_hooks_register
-from monitoring.records import OutputRecord, ScanFailure, ScanRecord
+from monitoring.hooks import (
+    OutputsHook,
+    ReviewStatesProvider,
+    ScansHook,
+    outputs_hooks_register,
+    review_states_provider_register,
+    scan_hooks_register,
+)
+from monitoring.records import OutputRecord, ReviewState, ScanFailure, ScanRecord
 from monitoring.selectors import (
     guard_day_counts,
     output_days,
@@ -18,6 +25,8 @@ from monitoring.selectors import (
 __all__ = [
     "OutputRecord",
     "OutputsHook",
+    "ReviewState",
+    "ReviewStatesProvider",
     "ScanFailure",
     "ScanRecord",
     "ScansHook",
@@ -29,6 +38,7 @@ __all__ = [
     "output_record",
     "output_records",
     "outputs_hooks_register",
+    "review_states_provider_register",
     "scan_hooks_register",
     "scan_verdict_rate",
 ]

@@ -46,3 +46,11 @@ class ScanRecord:
     reused: bool = False
     policy_version_id: int | None = None
     error: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where an output stands with people, as the app that reviews outputs describes it."""
+
+    status: str  # shown as it is, e.g. "Open"
+    reasons: tuple[str, ...]

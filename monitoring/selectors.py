@@ -55,21 +55,15 @@ def _with_scans(queryset: QuerySet[ModelOutput]) -> QuerySet[ModelOutput]:
 
 
 def output_list(*, filters: Any = None) -> QuerySet[ModelOutput]:
-    """Outputs, newest first, with their scans and review item; `filters` as in OutputFilterSet.
-
-    The review item is read through its reverse relation (no import of the review app): the
-    outputs page shows where each output stands in the queue.
-    """
+    """Outputs, newest first, with their scans; `filters` as in OutputFilterSet."""
     from monitoring.filtersets import OutputFilterSet
 
-    queryset = _with_scans(ModelOutput.objects.select_related("review_item"))
+    queryset = _with_scans(ModelOutput.objects.all())
     return OutputFilterSet(filters or {}, queryset=queryset).qs
 
 
 def output_get(*, output_id: int) -> ModelOutput | None:
-    return (
-        _with_scans(ModelOutput.objects.select_related("review_item")).filter(pk=output_id).first()
-    )
+    return _with_scans(ModelOutput.objects.all()).filter(pk=output_id).first()
 
 
 def output_latest_scan(output: ModelOutput) -> GuardScan | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +17,32 @@ from core.public import (
     table_response,
 )
 from monitoring.filtersets import OutputFilterSet
+from monitoring.hooks import review_states
+from monitoring.models import GuardScan, ModelOutput
 from monitoring.permissions import ACCESS
+from monitoring.records import ReviewState
 from monitoring.selectors import (
     POLICY_RULE,
     guard_status,
     output_get,
+    output_latest_scan,
     output_list,
     scan_policy_version_for_project,
     scan_policy_versions,
 )
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    """One row of the outputs table: the output, its newest scan, where it stands in review."""
+
+    output: ModelOutput
+    scan: GuardScan | None
+    review: ReviewState | None
+
+
 OUTPUT_COLUMNS = [
     Column(_("Received"), sort="received_at"),
     Column(_("Output"), sort="external_id"),
@@ -55,6 +72,11 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         default_sort="-received_at",
         page_size=PAGE_SIZE,
     )
+    outputs = list(table.page.object_list)
+    states = review_states([output.pk for output in outputs])
+    table.page.object_list = [
+        OutputRow(output, output_latest_scan(output), states.get(output.pk)) for output in outputs
+    ]
     context = {
         "table": table,
         "filterset": filterset,
@@ -76,7 +98,7 @@ def output_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "scan": scans[0] if scans else None,
         "scans": scans,
         "scan_rows": [(scan, refs.get(scan.policy_version_id or 0)) for scan in scans],
-        "review_item": getattr(output, "review_item", None),
+        "review": review_states([output.pk]).get(output.pk),
         "policy_version": scan_policy_version_for_project(output.project),
         "policy_rule": POLICY_RULE,
         "guard": guard_status(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from monitoring.hooks import review_states
 from monitoring.ingest import MAX_ITEMS
 from monitoring.models import GuardScan, ModelOutput
 from monitoring.selectors import output_latest_scan, scan_policy_versions
@@ -107,5 +108,9 @@ class OutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_review_reasons(self, output: ModelOutput) -> list[str]:
-        item = getattr(output, "review_item", None)
-        return list(item.reasons) if item else []
+        # A list passes the states of its whole page in one go (see OutputViewSet.list).
+        states = self.context.get("review_states")
+        if states is None:
+            states = review_states([output.pk])
+        state = states.get(output.pk)
+        return list(state.reasons) if state else []

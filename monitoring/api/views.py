@@ -21,6 +21,7 @@ from monitoring.api.serializers import (
     OutputSerializer,
 )
 from monitoring.filtersets import OutputFilterSet
+from monitoring.hooks import review_states
 from monitoring.ingest import MAX_BODY_BYTES, MAX_ITEMS
 from monitoring.models import ModelOutput
 from monitoring.permissions import ACCESS
@@ -71,7 +72,11 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         page = self.paginate_queryset(queryset)
         outputs = list(page if page is not None else queryset)
         latest = [scan for output in outputs if (scan := output_latest_scan(output))]
-        context = {**self.get_serializer_context(), "policy_versions": scan_policy_versions(latest)}
+        context = {
+            **self.get_serializer_context(),
+            "policy_versions": scan_policy_versions(latest),
+            "review_states": review_states([output.pk for output in outputs]),
+        }
         data = OutputSerializer(outputs, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

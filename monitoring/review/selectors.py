@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from governance.policies.public import GuardCategory, policy_version_categories
-from monitoring.public import ScanRecord, output_latest_scan
+from monitoring.public import ReviewState, ScanRecord, output_latest_scan
 from monitoring.review import metrics
 from monitoring.review.blind import ReviewerView, reviewer_view
 from monitoring.review.models import (
@@ -91,6 +92,17 @@ def item_reviewer_view(*, item: ReviewItem, scan: ScanRecord | None = None) -> R
         shows_guard=shows_guard,
         guard_verdict=scan.verdict if scan is not None else None,
     )
+
+
+def review_states(output_ids: Sequence[int]) -> dict[int, ReviewState]:
+    """Where these outputs stand in review (monitoring's pages and API ask through a hook)."""
+    items = ReviewItem.objects.filter(output_id__in=list(output_ids)).only(
+        "output_id", "status", "reasons"
+    )
+    return {
+        item.output_id: ReviewState(status=item.get_status_display(), reasons=tuple(item.reasons))
+        for item in items
+    }
 
 
 def annotator_progress(*, user) -> dict:
