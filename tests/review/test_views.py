@@ -234,3 +234,12 @@ def test_rule_save_takes_plain_values_and_checks_them_itself(pm, annotator):
     assert "low_confidence_max" in problem.value.fields
     rule = rule_save(kind="sampling", rule_id=None, values={"project": "bot"}, actor=pm)
     assert SamplingRule.objects.get(pk=rule.pk).project == "bot"
+
+
+def test_review_demo_rules_load_once():
+    from monitoring.review.demo import load_demo
+    from monitoring.review.models import AlertRule, SamplingRule
+
+    load_demo(io.StringIO())
+    load_demo(io.StringIO())
+    assert SamplingRule.objects.count() == 1 and AlertRule.objects.count() == 5

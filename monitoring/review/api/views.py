@@ -1,5 +1,6 @@
 """Review API: claim the next item, submit, skip, renew a lease; user feedback on outputs."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -64,7 +65,7 @@ class FeedbackView(APIView):
     @extend_schema(request=FeedbackSerializer, responses={201: FeedbackResultSerializer})
     def post(self, request, pk: int):
         if output_record(pk) is None:  # 404 before 400, as for any missing resource
-            raise NotFound("No such output.")
+            raise NotFound(_("No such output."))
         data = FeedbackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         feedback, item = routing.output_feedback(

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.public import (
     Actor,
@@ -108,7 +109,7 @@ def alerts_evaluate() -> int:
 def _alert_for_update(alert_id: int) -> Alert:
     alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None:
-        raise NotFoundError("No such alert.")
+        raise NotFoundError(_("No such alert."))
     return alert
 
 

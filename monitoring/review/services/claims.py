@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.public import Actor, ConflictError, NotFoundError, PermissionDenied, actor_user
 from monitoring.review.models import ReviewItem, ReviewLease
@@ -39,7 +40,7 @@ def reviewer(actor: Actor, action: str = "review") -> User:
     ACCESS.require(actor, action)
     user = actor_user(actor)
     if user is None:
-        raise PermissionDenied("Only a person can review items.")
+        raise PermissionDenied(_("Only a person can review items."))
     return user
 
 
@@ -69,7 +70,7 @@ def review_claim(*, actor: Actor, lease_minutes: int | None = None) -> ReviewLea
         return current
     minutes = lease_minutes or LEASE_MINUTES
     skip: list[int] = []
-    for _ in range(50):
+    for _attempt in range(50):
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(_CANDIDATE_SQL, {"user": user.pk, "now": now, "skip": skip})

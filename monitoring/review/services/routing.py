@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from core.public import Actor, NotFoundError, actor_user
 from monitoring.public import OutputRecord, ScanFailure, ScanRecord, output_record
@@ -175,7 +176,7 @@ def output_feedback(
     ACCESS.require(actor, "feedback")
     output = output_record(output_id)
     if output is None:
-        raise NotFoundError("No such output.")
+        raise NotFoundError(_("No such output."))
     feedback = OutputFeedback.objects.create(
         output_id=output.id,
         reporter=actor_user(actor),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.public import Actor, InvalidInput, NotFoundError, audit_record, field_changes
 from monitoring.review.models import AlertRule, SamplingRule
@@ -45,9 +46,9 @@ def _sampling_rule_problems(rule: SamplingRule) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     for name in _SHARES:
         if not 0 <= getattr(rule, name) <= 1:
-            problems.setdefault(name, []).append("Use a value between 0 and 1.")
+            problems.setdefault(name, []).append(_("Use a value between 0 and 1."))
     if rule.low_confidence_min > rule.low_confidence_max and not problems:
-        problems["low_confidence_max"] = ["The band's upper end is below its lower end."]
+        problems["low_confidence_max"] = [_("The band's upper end is below its lower end.")]
     return problems
 
 
@@ -58,7 +59,7 @@ def rule_save(
     """Create (`rule_id` None) or update a sampling or alert rule, with an audit event."""
     ACCESS.require(actor, "configure")
     if kind not in RULE_KINDS:
-        raise NotFoundError("No such kind of rule.")
+        raise NotFoundError(_("No such kind of rule."))
     model, fields, entity = RULE_KINDS[kind]
     rule: SamplingRule | AlertRule
     if rule_id is None:
@@ -67,17 +68,17 @@ def rule_save(
     else:
         found = model.objects.select_for_update().filter(pk=rule_id).first()
         if found is None:
-            raise NotFoundError("No such rule.")
+            raise NotFoundError(_("No such rule."))
         rule = found
         before = {f: getattr(rule, f) for f in fields}
     unknown = set(values) - set(fields)
     if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(_("Unknown fields: %s.") % ", ".join(sorted(unknown)))
     for name, value in values.items():
         setattr(rule, name, value)
     rule.full_clean()
     if isinstance(rule, SamplingRule) and (problems := _sampling_rule_problems(rule)):
-        raise InvalidInput("Check the rule's values.", fields=problems)
+        raise InvalidInput(_("Check the rule's values."), fields=problems)
     rule.save()
     after = {f: getattr(rule, f) for f in fields}
     action = f"{entity}.{'create' if rule_id is None else 'update'}"
