@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.contrib.auth.models import User
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from governance.policies.public import GuardCategory, policy_version_categories
@@ -28,6 +29,8 @@ from monitoring.review.models import (
     SamplingRule,
 )
 
+_Rollup = TypeVar("_Rollup", bound=Model)
+
 
 def sampling_rule_for(*, project: str, model: str = "") -> SamplingRule | None:
     """The enabled rule for this model in this project, else the project-wide one."""
@@ -40,7 +43,7 @@ def sampling_rule_for(*, project: str, model: str = "") -> SamplingRule | None:
     return rules.get(model) or rules.get("")
 
 
-def lease_current(*, user, now: datetime | None = None) -> ReviewLease | None:
+def lease_current(*, user: User, now: datetime | None = None) -> ReviewLease | None:
     """The caller's live lease on an open item, if any."""
     now = now or timezone.now()
     return (
@@ -105,7 +108,7 @@ def review_states(output_ids: Sequence[int]) -> dict[int, ReviewState]:
     }
 
 
-def annotator_progress(*, user) -> dict:
+def annotator_progress(*, user: User) -> dict[str, int]:
     """Reviews the user submitted today and items still waiting for anyone."""
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
@@ -130,7 +133,7 @@ def adjudication_count() -> int:
     return ReviewItem.objects.filter(status=ReviewItem.Status.ADJUDICATION).count()
 
 
-def item_reviews(*, item: ReviewItem):
+def item_reviews(*, item: ReviewItem) -> QuerySet[Review]:
     return item.reviews.select_related("user").order_by("created_at")
 
 
@@ -148,7 +151,7 @@ class Period:
         today = timezone.localdate()
         return cls(today - timedelta(days=days - 1), today, project)
 
-    def filter(self, qs):
+    def filter(self, qs: QuerySet[_Rollup]) -> QuerySet[_Rollup]:
         qs = qs.filter(day__gte=self.start, day__lte=self.end)
         return qs.filter(project=self.project) if self.project else qs
 
@@ -163,7 +166,7 @@ def unsafe_rate_series(*, period: Period) -> list[dict]:
     """Per day and model version: guard unsafe rate (all traffic) and human-labelled unsafe
     rate on the random sample, each with a Wilson 95% interval."""
     rows = (
-        period.filter(DailyRollup.objects)
+        period.filter(DailyRollup.objects.all())
         .values("day", "model_version")
         .annotate(
             scans=Sum("scans"),
@@ -200,7 +203,7 @@ def guard_quality(*, period: Period) -> list[dict]:
     """Guard against final human labels: confusion counts, precision and recall per category
     ("overall" is the safe/unsafe decision)."""
     rows = (
-        period.filter(DailyGuardQuality.objects)
+        period.filter(DailyGuardQuality.objects.all())
         .values("category")
         .annotate(tp=Sum("tp"), fp=Sum("fp"), fn=Sum("fn"), tn=Sum("tn"))
         .order_by("category")
@@ -239,7 +242,7 @@ def queue_flow(*, period: Period) -> QueueFlow:
         everything = everything.filter(project=period.project)
     totals = everything.aggregate(queued=Sum("items_queued"), done=Sum("items_done"))
     rows = list(
-        period.filter(DailyRollup.objects)
+        period.filter(DailyRollup.objects.all())
         .values("day")
         .annotate(
             queued=Sum("items_queued"),
@@ -263,7 +266,7 @@ def queue_flow(*, period: Period) -> QueueFlow:
 
 def annotator_table(*, period: Period) -> list[dict]:
     rows = (
-        period.filter(DailyAnnotatorRollup.objects)
+        period.filter(DailyAnnotatorRollup.objects.all())
         .values("user__username")
         .annotate(reviews=Sum("reviews"), seconds=Sum("review_seconds"))
         .order_by("-reviews")
@@ -284,7 +287,7 @@ def agreement(*, period: Period, resamples: int = 1000) -> dict:
     pairs: dict[tuple, int] = defaultdict(int)
     units: dict[tuple, int] = defaultdict(int)
     rows = (
-        period.filter(DailyAgreement.objects)
+        period.filter(DailyAgreement.objects.all())
         .values("measure", "pattern")
         .annotate(total=Sum("count"))
     )
