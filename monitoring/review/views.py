@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -30,6 +29,7 @@ from core.public import (
     table_response,
 )
 from monitoring.review import selectors
+from monitoring.review.exports import DASHBOARD_EXPORTS, chart_data, csv_safe_value
 from monitoring.review.filtersets import AlertFilterSet, ReviewItemFilterSet
 from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
 from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
@@ -199,30 +199,6 @@ def adjudication_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 # --- dashboards ----------------------------------------------------------------------------
 
-EXPORTS = {
-    "unsafe_rate": (
-        "series",
-        [
-            "day",
-            "model_version",
-            "scans",
-            "guard_unsafe",
-            "guard_rate",
-            "guard_low",
-            "guard_high",
-            "labeled",
-            "human_unsafe",
-            "human_rate",
-            "human_low",
-            "human_high",
-        ],
-    ),
-    "guard_quality": ("quality", ["category", "tp", "fp", "fn", "tn", "precision", "recall"]),
-    "throughput": ("daily", ["day", "queued", "done", "reviews", "seconds"]),
-    "annotators": ("annotators", ["annotator", "reviews", "seconds_per_review"]),
-    "agreement": ("agreement_rows", ["measure", "value", "low", "high", "n"]),
-}
-
 
 def _period(request: AuthenticatedRequest) -> selectors.Period:
     try:
@@ -244,58 +220,18 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {"measure": "Krippendorff's alpha", **vars(agreement["alpha"])},
     ]
     export = request.GET.get("export")
-    if export in EXPORTS:
-        key, columns = EXPORTS[export]
+    if export in DASHBOARD_EXPORTS:
+        key, columns = DASHBOARD_EXPORTS[export]
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="review-{export}.csv"'
         writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in data[key]:
-            writer.writerow({c: _csv_value(row.get(c)) for c in columns})
+            writer.writerow({c: csv_safe_value(row.get(c)) for c in columns})
         return response
-    data["chart"] = _chart_data(data)
+    data["chart"] = chart_data(data)
     data["days"] = (data["period"].end - data["period"].start).days + 1
     return render_page(request, "review/dashboard.html", data)
-
-
-def _csv_value(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        # Project names, versions and usernames come from outside: keep spreadsheets from
-        # running them as formulas.
-        return "'" + value
-    return "" if value is None else value
-
-
-def _chart_data(data: dict) -> dict:
-    versions = sorted({row["model_version"] for row in data["series"]})
-    days = sorted({row["day"].isoformat() for row in data["series"]})
-    by_key = {(row["day"].isoformat(), row["model_version"]): row for row in data["series"]}
-    return {
-        "days": days,
-        "unsafe": [
-            {
-                "label": f"{version} (guard)",
-                "data": [(by_key.get((d, version)) or {}).get("guard_rate") for d in days],
-                "low": [(by_key.get((d, version)) or {}).get("guard_low") for d in days],
-                "high": [(by_key.get((d, version)) or {}).get("guard_high") for d in days],
-            }
-            for version in versions
-        ]
-        + [
-            {
-                "label": f"{version} (human, random sample)",
-                "data": [(by_key.get((d, version)) or {}).get("human_rate") for d in days],
-                "low": [(by_key.get((d, version)) or {}).get("human_low") for d in days],
-                "high": [(by_key.get((d, version)) or {}).get("human_high") for d in days],
-            }
-            for version in versions
-        ],
-        "flow_days": [row["day"].isoformat() for row in data["daily"]],
-        "queued": [row["queued"] for row in data["daily"]],
-        "done": [row["done"] for row in data["daily"]],
-    }
 
 
 # --- alerts --------------------------------------------------------------------------------
@@ -356,7 +292,7 @@ def _alerts_csv(alerts: Iterable[Alert]) -> HttpResponse:
             str(alert.acknowledged_by or ""),
             alert.resolved_at.isoformat() if alert.resolved_at else "",
         ]
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([csv_safe_value(value) for value in row])
     return response
 
 
