@@ -148,7 +148,7 @@ def monitoring_summary(*, since: timedelta = timedelta(hours=24)) -> dict[str, i
 # --- records for other apps (see monitoring.public) ----------------------------------------
 
 
-def _output_record(output: ModelOutput) -> OutputRecord:
+def output_record_of(output: ModelOutput) -> OutputRecord:
     return OutputRecord(
         id=output.pk,
         project=output.project,
@@ -178,7 +178,7 @@ _OUTPUT_FIELDS = ("id", "project", "model", "model_version", "received_at")
 
 def output_records(output_ids: list[int] | set[int]) -> dict[int, OutputRecord]:
     outputs = ModelOutput.objects.filter(pk__in=list(output_ids)).only(*_OUTPUT_FIELDS)
-    return {output.pk: _output_record(output) for output in outputs}
+    return {output.pk: output_record_of(output) for output in outputs}
 
 
 def output_record(output_id: int) -> OutputRecord | None:
@@ -193,7 +193,7 @@ def output_latest_scans(output_ids: list[int] | set[int]) -> dict[int, ScanRecor
         .order_by("output_id", "-created_at", "-id")
         .distinct("output_id")
     )
-    return {scan.output_id: scan_record(scan, _output_record(scan.output)) for scan in scans}
+    return {scan.output_id: scan_record(scan, output_record_of(scan.output)) for scan in scans}
 
 
 _GUARD_DAY_SQL = """

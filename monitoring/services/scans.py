@@ -18,9 +18,10 @@ from governance.policies.public import PolicyVersionRef, policy_version_categori
 from monitoring import hooks
 from monitoring.breaker import guard_breaker_allows, guard_breaker_failure, guard_breaker_success
 from monitoring.models import GuardScan, ModelOutput
-from monitoring.records import OutputRecord, ScanFailure
+from monitoring.records import ScanFailure
 from monitoring.selectors import (
     guard_status,
+    output_record_of,
     output_records,
     outputs_guard_never_ran,
     outputs_unscanned,
@@ -298,17 +299,7 @@ def _upsert(outcomes: list[ScanOutcome], version_id: int | None) -> list[GuardSc
 
 def _hand_on(outcomes: list[ScanOutcome], scans: list[GuardScan]) -> dict[int, list[str]]:
     records = [
-        scan_record(
-            scan,
-            OutputRecord(
-                id=o.output.pk,
-                project=o.output.project,
-                model=o.output.model,
-                model_version=o.output.model_version,
-                received_at=o.output.received_at,
-            ),
-            failure=o.failure,
-        )
+        scan_record(scan, output_record_of(o.output), failure=o.failure)
         for o, scan in zip(outcomes, scans, strict=True)
     ]
     return hooks.scans_recorded(records)
