@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.dashboard import Card
+from core.public import Card
 from monitoring.permissions import ACCESS
 from monitoring.selectors import guard_status, monitoring_summary
 

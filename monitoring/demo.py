@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from monitoring.services import CREATED, outputs_ingest
+from core.public import SYSTEM
+from monitoring.services.ingest import CREATED, outputs_ingest
 
 DEMO_CONVERSATIONS = [
     ("support-bot", "How do I reset my password?", "Open Settings → Security → Reset password."),
@@ -31,6 +32,6 @@ def load_demo(stdout) -> None:
         }
         for index, (project, question, answer) in enumerate(DEMO_CONVERSATIONS)
     ]
-    created = sum(result.status == CREATED for result in outputs_ingest(items=items))
+    created = sum(result.status == CREATED for result in outputs_ingest(items=items, actor=SYSTEM))
     if created:
         stdout.write(f"Monitoring: {created} demo outputs pushed (queued for the guard)")

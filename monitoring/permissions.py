@@ -1,7 +1,6 @@
 """Who may do what with model outputs and guard scans (UI and API)."""
 
-from core.access import AccessPolicy
-from core.roles import Role
+from core.public import AccessPolicy, Role
 
 ACCESS = AccessPolicy(
     "monitoring",

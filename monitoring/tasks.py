@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from monitoring import services
+from monitoring.services import scans
 
 # A batch that runs past this is stopped and its outputs stored as errors (fail closed).
 SOFT_TIME_LIMIT_S = int(getattr(settings, "GUARD_BATCH_TIMEOUT_S", 600))
@@ -22,15 +22,15 @@ SOFT_TIME_LIMIT_S = int(getattr(settings, "GUARD_BATCH_TIMEOUT_S", 600))
     max_retries=5,
 )
 def guard_scan_batch(output_ids: list[int]) -> dict[str, int]:
-    summary = services.guard_scan_batch(output_ids=output_ids)
+    summary = scans.guard_scan_batch(output_ids=output_ids)
     return vars(summary)
 
 
 @shared_task(name="monitoring.guard_scan_dispatch", acks_late=True, reject_on_worker_lost=True)
 def guard_scan_dispatch(output_ids: list[int]) -> int:
-    return services.guard_scan_dispatch(output_ids=output_ids)
+    return scans.guard_scan_dispatch(output_ids=output_ids)
 
 
 @shared_task(name="monitoring.guard_scan_sweep", acks_late=True)
 def guard_scan_sweep() -> int:
-    return services.guard_scan_sweep()
+    return scans.guard_scan_sweep()

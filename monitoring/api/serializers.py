@@ -5,9 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from monitoring.hooks import review_states
 from monitoring.ingest import MAX_ITEMS
 from monitoring.models import GuardScan, ModelOutput
-from monitoring.selectors import output_latest_scan
+from monitoring.selectors import output_latest_scan, scan_policy_versions
 
 
 class TurnSerializer(serializers.Serializer):
@@ -42,7 +43,8 @@ class ItemResultSerializer(serializers.Serializer):
 class BulkResponseSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField()
-    errors = serializers.IntegerField()
+    # The answer's field is named "errors"; DRF's stubs type Serializer.errors (a property).
+    errors = serializers.IntegerField()  # type: ignore[assignment]
     results = ItemResultSerializer(many=True)
 
 
@@ -69,8 +71,14 @@ class GuardScanSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_policy_version(self, scan: GuardScan) -> str | None:
-        version = scan.policy_version
-        return f"{version.policy.slug}@{version.number}" if version else None
+        if scan.policy_version_id is None:
+            return None
+        # A list passes the versions of all its scans in one go (see OutputViewSet.list).
+        refs = self.context.get("policy_versions")
+        if refs is None or scan.policy_version_id not in refs:
+            refs = scan_policy_versions([scan])
+        ref = refs.get(scan.policy_version_id)
+        return ref.label if ref else None
 
 
 class OutputSerializer(serializers.ModelSerializer):
@@ -96,9 +104,13 @@ class OutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(GuardScanSerializer(allow_null=True))
     def get_latest_scan(self, output: ModelOutput) -> dict | None:
         scan = output_latest_scan(output)
-        return GuardScanSerializer(scan).data if scan else None
+        return GuardScanSerializer(scan, context=self.context).data if scan else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_review_reasons(self, output: ModelOutput) -> list[str]:
-        item = getattr(output, "review_item", None)
-        return list(item.reasons) if item else []
+        # A list passes the states of its whole page in one go (see OutputViewSet.list).
+        states = self.context.get("review_states")
+        if states is None:
+            states = review_states([output.pk])
+        state = states.get(output.pk)
+        return list(state.reasons) if state else []

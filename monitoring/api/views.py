@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +12,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.errors import error_body
+from core.public import error_body
 from monitoring.api.parsers import OutputsJSONParser
 from monitoring.api.serializers import (
     BulkRequestSerializer,
@@ -18,11 +21,17 @@ from monitoring.api.serializers import (
     OutputSerializer,
 )
 from monitoring.filtersets import OutputFilterSet
+from monitoring.hooks import review_states
 from monitoring.ingest import MAX_BODY_BYTES, MAX_ITEMS
 from monitoring.models import ModelOutput
 from monitoring.permissions import ACCESS
-from monitoring.selectors import output_list
-from monitoring.services import CREATED, ERROR, output_create, outputs_ingest
+from monitoring.selectors import output_latest_scan, output_list, scan_policy_versions
+from monitoring.services.ingest import CREATED, ERROR, output_create, outputs_ingest
+
+
+def _actor(request: Request) -> User:
+    # The permission class admits only signed-in users holding the ingest role.
+    return cast(User, request.user)
 
 
 def _too_large(detail: str) -> Response:
@@ -58,6 +67,19 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return ModelOutput.objects.none()
         return output_list()
 
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        outputs = list(page if page is not None else queryset)
+        latest = [scan for output in outputs if (scan := output_latest_scan(output))]
+        context = {
+            **self.get_serializer_context(),
+            "policy_versions": scan_policy_versions(latest),
+            "review_states": review_states([output.pk for output in outputs]),
+        }
+        data = OutputSerializer(outputs, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     @extend_schema(
         request=OutputItemSerializer,
         responses={
@@ -69,7 +91,7 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         if (refused := _body_too_large(request)) is not None:
             return refused
-        output, created = output_create(item=request.data)
+        output, created = output_create(item=request.data, actor=_actor(request))
         output = output_list().get(pk=output.pk)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(OutputSerializer(output).data, status=code)
@@ -95,7 +117,7 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         if len(items) > MAX_ITEMS:
             return _too_large(f"{len(items)} items; the limit is {MAX_ITEMS} per request.")
-        results = outputs_ingest(items=items)
+        results = outputs_ingest(items=items, actor=_actor(request))
         counts = {CREATED: 0, "duplicate": 0, ERROR: 0}
         for result in results:
             counts[result.status] += 1

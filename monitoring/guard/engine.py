@@ -23,18 +23,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from governance.policies.guard_prompt import (
-    ASSISTANT_HEADER,
-    GuardCategory,
-    GuardPromptError,
-    guard_prompt_parts,
-    guard_prompt_prefix,
-    guard_prompt_suffix,
-)
 from monitoring.guard.parsing import parse_guard_answer
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     import torch
+
+    from governance.policies.public import GuardCategory
 
 # The guard writes a blank line before its verdict; the prompt ends right before it.
 LEAD_IN = "\n\n"
@@ -163,7 +159,9 @@ class GuardEngine:
             tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=offline)
             loaded = AutoModelForCausalLM.from_pretrained(
                 model, dtype=dtype, local_files_only=offline
-            ).to(device)
+            )
+            # transformers types `.to` through a decorator that hides its device argument.
+            loaded = loaded.to(device)  # type: ignore[arg-type]
         except Exception as exc:
             raise GuardUnavailable(f"Cannot load guard model {model!r}: {exc}") from exc
         revision = getattr(loaded.config, "_commit_hash", None) or _local_revision(model)
@@ -240,7 +238,7 @@ class GuardEngine:
         path: for checking it against a plain forward pass or `generate()`."""
         prepared, prefix, errors = self._prepare(items, categories, role, with_descriptions)
         if errors:
-            raise GuardPromptError(next(iter(errors.values())))
+            raise _prompts().GuardPromptError(next(iter(errors.values())))
         prefix_state = self._prefix(policy_key, role, with_descriptions, prefix)
         answers = self._answers(prefix_state, prepared, continue_if=None, limit=max_new_tokens)
         return [(answer.logits, answer.tokens) for answer in answers]
@@ -254,22 +252,25 @@ class GuardEngine:
         role: str,
         with_descriptions: bool,
     ) -> tuple[list[_Item], str, dict[int, str]]:
-        prefix = guard_prompt_prefix(categories, role=role, with_descriptions=with_descriptions)
+        prompts = _prompts()
+        prefix = prompts.guard_prompt_prefix(
+            categories, role=role, with_descriptions=with_descriptions
+        )
         prepared: list[_Item] = []
         errors: dict[int, str] = {}
-        for index, item in enumerate(items):
+        for index, guard_input in enumerate(items):
             try:
                 rest = self._render_rest(
-                    item.conversation, categories, role, with_descriptions, prefix
+                    guard_input.conversation, categories, role, with_descriptions, prefix
                 )
-            except GuardPromptError as exc:
+            except prompts.GuardPromptError as exc:
                 errors[index] = f"Cannot build the guard prompt: {exc}"
                 continue
             prepared.append(_Item(index=index, prompt=prefix + rest))
         if not prepared:
             return prepared, prefix, errors
         prefix_ids = self._encode(prefix)
-        tail_ids = self._encode(guard_prompt_suffix(role=role) + LEAD_IN)
+        tail_ids = self._encode(prompts.guard_prompt_suffix(role=role) + LEAD_IN)
         budget = self.max_prompt_tokens - MAX_CODE_TOKENS - 2
         encoded = self.tokenizer(
             [item.prompt + LEAD_IN for item in prepared], add_special_tokens=False
@@ -289,7 +290,7 @@ class GuardEngine:
                 rest_ids = body[-keep:] + tail
                 item.truncated = True
                 kept = self.tokenizer.decode(body[-keep:])
-                item.prompt = prefix + kept + guard_prompt_suffix(role=role)
+                item.prompt = prefix + kept + prompts.guard_prompt_suffix(role=role)
             item.ids = rest_ids
         prepared = [item for item in prepared if item.index not in errors]
         return prepared, prefix, errors
@@ -304,7 +305,7 @@ class GuardEngine:
     ) -> str:
         """The prompt after the prefix: from the model's own template when it renders the
         same prefix, else from Steward's builder (which also validates the conversation)."""
-        _, rest = guard_prompt_parts(
+        _, rest = _prompts().guard_prompt_parts(
             categories, conversation, role=role, with_descriptions=with_descriptions
         )
         if not self.has_guard_template:
@@ -518,13 +519,29 @@ class GuardEngine:
         return result
 
 
+def _prompts() -> ModuleType:
+    """The policies app's public prompt builders, imported on first use: importing this module
+    must load neither torch nor Django's app registry (the public module loads models)."""
+    import governance.policies.public as prompts
+
+    return prompts
+
+
+def _assistant_header() -> str:
+    """Where the model starts answering: the end of the prompt after its last end-of-turn.
+
+    Read from the public prompt suffix until governance.policies.public exports the header.
+    """
+    return str(_prompts().guard_prompt_suffix()).rsplit("<|eot_id|>", 1)[-1]
+
+
 def _template_matches(text: Any, prefix: str, conversation: list[dict]) -> bool:
     """The template's prompt has Steward's prefix, every turn, and ends where the model
     answers (some transformers versions render Llama Guard templates without the turns)."""
     if not isinstance(text, str) or not text.startswith(prefix):
         return False
     rest = text[len(prefix) :]
-    return rest.endswith(ASSISTANT_HEADER) and all(
+    return rest.endswith(_assistant_header()) and all(
         turn["content"].strip() in rest for turn in conversation
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.dashboard import Card
+from core.public import Card
 from monitoring.review import selectors
 from monitoring.review.permissions import ACCESS
 
@@ -46,7 +46,7 @@ def cards(user) -> list[Card]:
         result.append(
             Card(
                 "Disagreements",
-                selectors.adjudication_list().count(),
+                selectors.adjudication_count(),
                 reverse("review:adjudication"),
                 note="Waiting for adjudication",
                 section="Review",

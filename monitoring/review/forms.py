@@ -1,40 +1,16 @@
-"""Forms for the rules PMs and Legal configure: sampling and alerting."""
+"""Forms for the rules PMs and Legal configure: sampling and alerting (the checks live in
+`services.rules`, which the views call with the cleaned values)."""
 
 from django import forms
 
 from monitoring.review.models import AlertRule, SamplingRule
+from monitoring.review.services.rules import ALERT_RULE_FIELDS, SAMPLING_RULE_FIELDS
 
 
 class SamplingRuleForm(forms.ModelForm):
     class Meta:
         model = SamplingRule
-        fields = [
-            "project",
-            "model",
-            "random_rate",
-            "daily_cap",
-            "low_confidence_min",
-            "low_confidence_max",
-            "double_review_rate",
-            "show_guard_verdict",
-            "enabled",
-        ]
-
-    def clean(self):
-        data = super().clean()
-        for name in (
-            "random_rate",
-            "double_review_rate",
-            "low_confidence_min",
-            "low_confidence_max",
-        ):
-            value = data.get(name)
-            if value is not None and not 0 <= value <= 1:
-                self.add_error(name, "Use a value between 0 and 1.")
-        low, high = data.get("low_confidence_min"), data.get("low_confidence_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("low_confidence_max", "The band's upper end is below its lower end.")
-        return data
+        fields = SAMPLING_RULE_FIELDS
 
 
 class AlertRuleForm(forms.ModelForm):
@@ -44,14 +20,4 @@ class AlertRuleForm(forms.ModelForm):
 
     class Meta:
         model = AlertRule
-        fields = [
-            "name",
-            "kind",
-            "project",
-            "threshold",
-            "window_minutes",
-            "notify_in_app",
-            "notify_email",
-            "webhook_url",
-            "enabled",
-        ]
+        fields = ALERT_RULE_FIELDS

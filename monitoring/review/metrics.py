@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import krippendorff
 import numpy as np
@@ -84,8 +85,8 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> In
 
 
 def bootstrap_interval(
-    units: Sequence,
-    statistic: Callable[[list], float | None],
+    units: Sequence[Any],
+    statistic: Callable[[list[Any]], float | None],
     *,
     resamples: int = 1000,
     confidence: float = 0.95,
@@ -129,7 +130,7 @@ def _percentile_interval(values: np.ndarray, confidence: float) -> Interval | No
     return float(low), float(high)
 
 
-def kappa_estimate(pairs: Sequence[tuple[Hashable, Hashable]], **bootstrap) -> Estimate:
+def kappa_estimate(pairs: Sequence[tuple[Hashable, Hashable]], **bootstrap: Any) -> Estimate:
     """Cohen's kappa over (rater A, rater B) pairs with a percentile bootstrap interval."""
     return kappa_estimate_counts(Counter((first, second) for first, second in pairs), **bootstrap)
 
@@ -172,12 +173,12 @@ def kappa_estimate_counts(
     return Estimate(float(value), low, high, n=n)
 
 
-def unit_pattern(labels: Iterable[Hashable | None]) -> tuple:
+def unit_pattern(labels: Iterable[Hashable | None]) -> tuple[Hashable, ...]:
     """A unit's labels without order or gaps: what nominal alpha depends on."""
     return tuple(sorted((v for v in labels if v is not None), key=str))
 
 
-def alpha_estimate(units: Sequence[Sequence[Hashable | None]], **bootstrap) -> Estimate:
+def alpha_estimate(units: Sequence[Sequence[Hashable | None]], **bootstrap: Any) -> Estimate:
     """Krippendorff's alpha (nominal) over units (rows of labels, None when missing)."""
     estimate = alpha_estimate_counts(Counter(unit_pattern(u) for u in units), **bootstrap)
     if estimate.value is not None:
@@ -187,7 +188,7 @@ def alpha_estimate(units: Sequence[Sequence[Hashable | None]], **bootstrap) -> E
 
 
 def alpha_estimate_counts(
-    counts: Mapping[tuple, int],
+    counts: Mapping[tuple[Hashable, ...], int],
     *,
     resamples: int = 1000,
     confidence: float = 0.95,
@@ -230,7 +231,8 @@ def alpha_weighted(rows: Sequence[Sequence[Hashable | None]], weights: np.ndarra
     observed = coincidences[:, off].sum(axis=1)
     expected = (marginals[:, :, None] * marginals[:, None, :])[:, off].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return 1 - (total - 1) * observed / expected
+        alphas: np.ndarray = 1 - (total - 1) * observed / expected
+    return alphas
 
 
 def rate_estimate(successes: int, trials: int) -> Estimate:

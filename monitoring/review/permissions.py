@@ -1,7 +1,6 @@
 """Who may do what in the review queue and its dashboards (UI and API)."""
 
-from core.access import AccessPolicy
-from core.roles import Role
+from core.public import AccessPolicy, Role
 
 ACCESS = AccessPolicy(
     "review",

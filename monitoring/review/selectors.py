@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, Sum
+from django.contrib.auth.models import User
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
-from governance.policies.models import PolicyCategory
-from monitoring.models import GuardScan
+from governance.policies.public import GuardCategory, policy_version_categories
+from monitoring.public import ReviewState, ScanRecord, output_latest_scan
 from monitoring.review import metrics
+from monitoring.review.blind import ReviewerView, reviewer_view
 from monitoring.review.models import (
     Alert,
     AlertRule,
@@ -25,6 +29,8 @@ from monitoring.review.models import (
     SamplingRule,
 )
 
+_Rollup = TypeVar("_Rollup", bound=Model)
+
 
 def sampling_rule_for(*, project: str, model: str = "") -> SamplingRule | None:
     """The enabled rule for this model in this project, else the project-wide one."""
@@ -37,7 +43,7 @@ def sampling_rule_for(*, project: str, model: str = "") -> SamplingRule | None:
     return rules.get(model) or rules.get("")
 
 
-def lease_current(*, user, now: datetime | None = None) -> ReviewLease | None:
+def lease_current(*, user: User, now: datetime | None = None) -> ReviewLease | None:
     """The caller's live lease on an open item, if any."""
     now = now or timezone.now()
     return (
@@ -53,20 +59,16 @@ def lease_current(*, user, now: datetime | None = None) -> ReviewLease | None:
     )
 
 
-def item_latest_scan(*, item: ReviewItem) -> GuardScan | None:
-    return GuardScan.objects.filter(output_id=item.output_id).order_by("-created_at", "-id").first()
+def item_latest_scan(*, item: ReviewItem) -> ScanRecord | None:
+    return output_latest_scan(item.output_id)
 
 
-def item_categories(*, item: ReviewItem) -> list[PolicyCategory]:
+def item_categories(*, item: ReviewItem, scan: ScanRecord | None = None) -> list[GuardCategory]:
     """The categories an annotator may pick: those of the latest scan's policy version."""
-    scan = item_latest_scan(item=item)
+    scan = scan or item_latest_scan(item=item)
     if scan is None or scan.policy_version_id is None:
         return []
-    return list(
-        PolicyCategory.objects.filter(version_id=scan.policy_version_id, enabled=True).order_by(
-            "position"
-        )
-    )
+    return policy_version_categories(scan.policy_version_id)
 
 
 def item_category_codes(*, item: ReviewItem) -> list[str] | None:
@@ -74,7 +76,7 @@ def item_category_codes(*, item: ReviewItem) -> list[str] | None:
     scan = item_latest_scan(item=item)
     if scan is None or scan.policy_version_id is None:
         return None
-    return [c.code for c in item_categories(item=item)]
+    return [c.code for c in item_categories(item=item, scan=scan)]
 
 
 def item_shows_guard(*, item: ReviewItem) -> bool:
@@ -82,7 +84,31 @@ def item_shows_guard(*, item: ReviewItem) -> bool:
     return bool(rule and rule.show_guard_verdict)
 
 
-def annotator_progress(*, user) -> dict:
+def item_reviewer_view(*, item: ReviewItem, scan: ScanRecord | None = None) -> ReviewerView:
+    """What a reviewer may see of why the item is queued and what the guard said (see
+    `monitoring.review.blind`): the queue page and the claim API both show this."""
+    shows_guard = item_shows_guard(item=item)
+    if shows_guard and scan is None:
+        scan = item_latest_scan(item=item)
+    return reviewer_view(
+        reasons=item.reasons,
+        shows_guard=shows_guard,
+        guard_verdict=scan.verdict if scan is not None else None,
+    )
+
+
+def review_states(output_ids: Sequence[int]) -> dict[int, ReviewState]:
+    """Where these outputs stand in review (monitoring's pages and API ask through a hook)."""
+    items = ReviewItem.objects.filter(output_id__in=list(output_ids)).only(
+        "output_id", "status", "reasons"
+    )
+    return {
+        item.output_id: ReviewState(status=item.get_status_display(), reasons=tuple(item.reasons))
+        for item in items
+    }
+
+
+def annotator_progress(*, user: User) -> dict[str, int]:
     """Reviews the user submitted today and items still waiting for anyone."""
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
@@ -91,16 +117,23 @@ def annotator_progress(*, user) -> dict:
     return {"done_today": done_today, "waiting": waiting}
 
 
-def adjudication_list():
-    return (
+def adjudication_list(*, filters: Any = None) -> QuerySet[ReviewItem]:
+    """Items waiting for adjudication, most urgent first; `filters` as in ReviewItemFilterSet."""
+    from monitoring.review.filtersets import ReviewItemFilterSet
+
+    items = (
         ReviewItem.objects.filter(status=ReviewItem.Status.ADJUDICATION)
-        .select_related("output")
         .annotate(review_count=Count("reviews"))
-        .order_by("-priority", "created_at")
+        .order_by("-priority", "created_at", "id")
     )
+    return ReviewItemFilterSet(filters or {}, queryset=items).qs
 
 
-def item_reviews(*, item: ReviewItem):
+def adjudication_count() -> int:
+    return ReviewItem.objects.filter(status=ReviewItem.Status.ADJUDICATION).count()
+
+
+def item_reviews(*, item: ReviewItem) -> QuerySet[Review]:
     return item.reviews.select_related("user").order_by("created_at")
 
 
@@ -118,7 +151,7 @@ class Period:
         today = timezone.localdate()
         return cls(today - timedelta(days=days - 1), today, project)
 
-    def filter(self, qs):
+    def filter(self, qs: QuerySet[_Rollup]) -> QuerySet[_Rollup]:
         qs = qs.filter(day__gte=self.start, day__lte=self.end)
         return qs.filter(project=self.project) if self.project else qs
 
@@ -133,7 +166,7 @@ def unsafe_rate_series(*, period: Period) -> list[dict]:
     """Per day and model version: guard unsafe rate (all traffic) and human-labelled unsafe
     rate on the random sample, each with a Wilson 95% interval."""
     rows = (
-        period.filter(DailyRollup.objects)
+        period.filter(DailyRollup.objects.all())
         .values("day", "model_version")
         .annotate(
             scans=Sum("scans"),
@@ -170,7 +203,7 @@ def guard_quality(*, period: Period) -> list[dict]:
     """Guard against final human labels: confusion counts, precision and recall per category
     ("overall" is the safe/unsafe decision)."""
     rows = (
-        period.filter(DailyGuardQuality.objects)
+        period.filter(DailyGuardQuality.objects.all())
         .values("category")
         .annotate(tp=Sum("tp"), fp=Sum("fp"), fn=Sum("fn"), tn=Sum("tn"))
         .order_by("category")
@@ -209,7 +242,7 @@ def queue_flow(*, period: Period) -> QueueFlow:
         everything = everything.filter(project=period.project)
     totals = everything.aggregate(queued=Sum("items_queued"), done=Sum("items_done"))
     rows = list(
-        period.filter(DailyRollup.objects)
+        period.filter(DailyRollup.objects.all())
         .values("day")
         .annotate(
             queued=Sum("items_queued"),
@@ -233,7 +266,7 @@ def queue_flow(*, period: Period) -> QueueFlow:
 
 def annotator_table(*, period: Period) -> list[dict]:
     rows = (
-        period.filter(DailyAnnotatorRollup.objects)
+        period.filter(DailyAnnotatorRollup.objects.all())
         .values("user__username")
         .annotate(reviews=Sum("reviews"), seconds=Sum("review_seconds"))
         .order_by("-reviews")
@@ -254,7 +287,7 @@ def agreement(*, period: Period, resamples: int = 1000) -> dict:
     pairs: dict[tuple, int] = defaultdict(int)
     units: dict[tuple, int] = defaultdict(int)
     rows = (
-        period.filter(DailyAgreement.objects)
+        period.filter(DailyAgreement.objects.all())
         .values("measure", "pattern")
         .annotate(total=Sum("count"))
     )
@@ -284,15 +317,22 @@ def dashboard(*, period: Period) -> dict:
 # --- alerts --------------------------------------------------------------------------------
 
 
-def alert_list(*, status: str = ""):
-    qs = Alert.objects.select_related("rule", "acknowledged_by", "resolved_by")
-    return qs.filter(status=status) if status else qs
+def alert_list(*, filters: Any = None) -> QuerySet[Alert]:
+    """Alerts, newest first; `filters` as in AlertFilterSet."""
+    from monitoring.review.filtersets import AlertFilterSet
+
+    alerts = Alert.objects.select_related("rule", "acknowledged_by", "resolved_by")
+    return AlertFilterSet(filters or {}, queryset=alerts).qs
 
 
-def alert_rule_list():
+def alert_rule_list() -> QuerySet[AlertRule]:
     return AlertRule.objects.annotate(
         open_alerts=Count("alerts", filter=~Q(alerts__status=Alert.Status.RESOLVED))
-    )
+    ).order_by("name", "id")
+
+
+def sampling_rule_list() -> QuerySet[SamplingRule]:
+    return SamplingRule.objects.order_by("project", "model", "id")
 
 
 def open_alert_count() -> int:

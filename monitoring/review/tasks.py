@@ -2,22 +2,22 @@
 
 from celery import shared_task
 
-from monitoring.review import services
+from monitoring.review.services import alerts, claims, rollups
 
 
 @shared_task(name="review.leases_expire")
 def leases_expire() -> int:
-    return services.leases_expire()
+    return claims.leases_expire()
 
 
 @shared_task(name="review.rollups_refresh")
 def rollups_refresh() -> int:
-    return services.rollups_refresh()
+    return rollups.rollups_refresh()
 
 
 @shared_task(name="review.alerts_evaluate")
 def alerts_evaluate() -> int:
-    return services.alerts_evaluate()
+    return alerts.alerts_evaluate()
 
 
 @shared_task(
@@ -27,4 +27,4 @@ def alerts_evaluate() -> int:
     max_retries=5,
 )
 def alert_webhook(alert_id: int, title: str) -> bool:
-    return services.alert_webhook_send(alert_id=alert_id, title=title)
+    return alerts.alert_webhook_send(alert_id=alert_id, title=title)

@@ -23,7 +23,7 @@ urlpatterns = [
     path(
         "alerts/<int:pk>/resolve/", views.alert_action, {"action": "resolve"}, name="alert_resolve"
     ),
-    path("rules/", views.rules, name="rules"),
+    path("rules/", views.rules_page, name="rules"),
     path("rules/<str:kind>/new/", views.rule_edit, name="rule_new"),
     path("rules/<str:kind>/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

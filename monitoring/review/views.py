@@ -3,36 +3,89 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from collections.abc import Iterable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.errors import ApplicationError
-from core.htmx import is_htmx_partial, render_page
-from monitoring.review import selectors, services
+from core.public import (
+    ApplicationError,
+    AuthenticatedRequest,
+    Column,
+    Table,
+    error_text,
+    form_apply_error,
+    is_htmx_partial,
+    render_page,
+    table_build,
+    table_response,
+)
+from monitoring.review import selectors
+from monitoring.review.exports import DASHBOARD_EXPORTS, chart_data, csv_safe_value
+from monitoring.review.filtersets import AlertFilterSet, ReviewItemFilterSet
 from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
 from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
 from monitoring.review.permissions import ACCESS
+from monitoring.review.services import alerts as alert_services
+from monitoring.review.services import claims, labels, rules
 
 QUEUE_TEMPLATE = "review/queue.html"
+# Rule tables share a page (and its query string): they show every rule, unpaged and unsorted.
+RULES_PAGE_SIZE = 500
+ADJUDICATION_COLUMNS = [
+    Column(gettext_lazy("Item"), sort="id"),
+    Column(gettext_lazy("Project"), sort="project"),
+    Column(gettext_lazy("Reasons")),
+    Column(gettext_lazy("Reviews"), sort="review_count"),
+    Column(gettext_lazy("Queued"), sort="created_at"),
+]
+ALERT_COLUMNS = [
+    Column(gettext_lazy("Fired"), sort="fired_at"),
+    Column(gettext_lazy("Rule"), sort="rule__name"),
+    Column(gettext_lazy("Status"), sort="status"),
+    Column(gettext_lazy("Value"), sort="value"),
+    Column(gettext_lazy("Message")),
+    Column(""),
+]
+ALERT_RULE_COLUMNS = [
+    Column(gettext_lazy("Name")),
+    Column(gettext_lazy("Kind")),
+    Column(gettext_lazy("Project")),
+    Column(gettext_lazy("Threshold")),
+    Column(gettext_lazy("Window")),
+    Column(gettext_lazy("Channels")),
+    Column(gettext_lazy("Open")),
+]
+SAMPLING_RULE_COLUMNS = [
+    Column(gettext_lazy("Project")),
+    Column(gettext_lazy("Model")),
+    Column(gettext_lazy("Random rate")),
+    Column(gettext_lazy("Daily cap")),
+    Column(gettext_lazy("Low-confidence band")),
+    Column(gettext_lazy("Two reviews")),
+    Column(gettext_lazy("Guard shown")),
+    Column(gettext_lazy("On")),
+]
 
 
-def _queue_context(request: HttpRequest, *, error: str = "") -> dict:
-    lease = services.review_claim(user=request.user)
-    context: dict = {"lease": lease, "error": error}
+def _queue_context(request: AuthenticatedRequest, *, error: str = "") -> dict[str, Any]:
+    lease = claims.review_claim(actor=request.user)
+    context: dict[str, Any] = {"lease": lease, "error": error}
     if lease is not None:
         item = lease.item
+        scan = selectors.item_latest_scan(item=item)
         context.update(
             item=item,
-            categories=selectors.item_categories(item=item),
-            show_guard=selectors.item_shows_guard(item=item),
-            scan=selectors.item_latest_scan(item=item),
+            categories=selectors.item_categories(item=item, scan=scan),
+            shown=selectors.item_reviewer_view(item=item, scan=scan),
         )
     context["progress"] = selectors.annotator_progress(user=request.user)
     return context
@@ -40,19 +93,19 @@ def _queue_context(request: HttpRequest, *, error: str = "") -> dict:
 
 @ACCESS.required("review")
 @vary_on_headers("HX-Request")
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """One item at a time; the fragment `item` is what htmx swaps after submit or skip."""
     return render_page(request, QUEUE_TEMPLATE, _queue_context(request), partial="item")
 
 
 @ACCESS.required("review")
 @require_POST
-def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     helpful = request.POST.get("helpful") or None
     error = ""
     try:
-        services.review_submit(
-            user=request.user,
+        labels.review_submit(
+            actor=request.user,
             item_id=pk,
             verdict=request.POST.get("verdict", ""),
             categories=request.POST.getlist("categories"),
@@ -61,36 +114,34 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
             notes=request.POST.get("notes", ""),
         )
     except (ApplicationError, ValidationError) as exc:
-        error = getattr(exc, "message", str(exc))
-        if getattr(exc, "status_code", 400) == 400:
-            # Keep the same item on screen so the annotator can fix the label.
-            context = _queue_context(request, error=error)
-            return _queue_response(request, context)
+        # A 400 keeps the same item (the caller's lease) on screen to fix the label; after a
+        # 409 the next claim shows whatever comes next.
+        error = error_text(exc)
     return _queue_response(request, _queue_context(request, error=error))
 
 
 @ACCESS.required("review")
 @require_POST
-def item_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def item_skip(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     error = ""
     try:
-        services.review_skip(user=request.user, item_id=pk)
+        claims.review_skip(actor=request.user, item_id=pk)
     except ApplicationError as exc:
-        error = exc.message
+        error = error_text(exc)
     return _queue_response(request, _queue_context(request, error=error))
 
 
 @ACCESS.required("review")
 @require_POST
-def item_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def item_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
-        services.review_lease_renew(user=request.user, item_id=pk)
+        claims.review_lease_renew(actor=request.user, item_id=pk)
     except ApplicationError:
         return HttpResponse(status=409)
     return HttpResponse(status=204)
 
 
-def _queue_response(request: HttpRequest, context: dict) -> HttpResponse:
+def _queue_response(request: AuthenticatedRequest, context: dict[str, Any]) -> HttpResponse:
     if is_htmx_partial(request):
         return render_page(request, QUEUE_TEMPLATE, context, partial="item")
     if context.get("error"):
@@ -102,13 +153,21 @@ def _queue_response(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 @ACCESS.required("adjudicate")
-def adjudication(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.adjudication_list(), 25).get_page(request.GET.get("page"))
-    return render_page(request, "review/adjudication.html", {"page": page}, partial="list")
+def adjudication(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = ReviewItemFilterSet(request.GET or None)
+    table = table_build(
+        request,
+        selectors.adjudication_list(filters=request.GET),
+        columns=ADJUDICATION_COLUMNS,
+        row_template="review/_adjudication_row.html",
+        empty=_("No disagreements waiting."),
+    )
+    context = {"table": table, "filterset": filterset}
+    return table_response(request, "review/adjudication.html", context)
 
 
 @ACCESS.required("adjudicate")
-def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
+def adjudication_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewItem.objects.select_related("output"), pk=pk)
     if item.status == ReviewItem.Status.OPEN:
         # Its reviews are still being collected blind: showing them here would let a Legal
@@ -116,55 +175,32 @@ def adjudication_item(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This item is still in the review queue.")
     if request.method == "POST":
         try:
-            services.review_adjudicate(
-                user=request.user,
+            labels.review_adjudicate(
+                actor=request.user,
                 item_id=item.pk,
                 verdict=request.POST.get("verdict", ""),
                 categories=request.POST.getlist("categories"),
                 notes=request.POST.get("notes", ""),
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_text(exc))
         else:
-            messages.success(request, "Final label saved.")
+            messages.success(request, _("Final label saved."))
             return redirect("review:adjudication")
+    scan = selectors.item_latest_scan(item=item)
     context = {
         "item": item,
         "reviews": selectors.item_reviews(item=item),
-        "categories": selectors.item_categories(item=item),
-        "scan": selectors.item_latest_scan(item=item),
+        "categories": selectors.item_categories(item=item, scan=scan),
+        "scan": scan,
     }
     return render_page(request, "review/adjudication_item.html", context)
 
 
 # --- dashboards ----------------------------------------------------------------------------
 
-EXPORTS = {
-    "unsafe_rate": (
-        "series",
-        [
-            "day",
-            "model_version",
-            "scans",
-            "guard_unsafe",
-            "guard_rate",
-            "guard_low",
-            "guard_high",
-            "labeled",
-            "human_unsafe",
-            "human_rate",
-            "human_low",
-            "human_high",
-        ],
-    ),
-    "guard_quality": ("quality", ["category", "tp", "fp", "fn", "tn", "precision", "recall"]),
-    "throughput": ("daily", ["day", "queued", "done", "reviews", "seconds"]),
-    "annotators": ("annotators", ["annotator", "reviews", "seconds_per_review"]),
-    "agreement": ("agreement_rows", ["measure", "value", "low", "high", "n"]),
-}
 
-
-def _period(request: HttpRequest) -> selectors.Period:
+def _period(request: AuthenticatedRequest) -> selectors.Period:
     try:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
@@ -175,7 +211,7 @@ def _period(request: HttpRequest) -> selectors.Period:
 
 
 @ACCESS.required("view")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     data = selectors.dashboard(period=_period(request))
     agreement = data["agreement"]
     data["daily"] = data["flow"].daily
@@ -184,82 +220,61 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {"measure": "Krippendorff's alpha", **vars(agreement["alpha"])},
     ]
     export = request.GET.get("export")
-    if export in EXPORTS:
-        key, columns = EXPORTS[export]
+    if export in DASHBOARD_EXPORTS:
+        key, columns = DASHBOARD_EXPORTS[export]
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="review-{export}.csv"'
         writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in data[key]:
-            writer.writerow({c: _csv_value(row.get(c)) for c in columns})
+            writer.writerow({c: csv_safe_value(row.get(c)) for c in columns})
         return response
-    data["chart"] = _chart_data(data)
+    data["chart"] = chart_data(data)
     data["days"] = (data["period"].end - data["period"].start).days + 1
     return render_page(request, "review/dashboard.html", data)
-
-
-def _csv_value(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        # Project names, versions and usernames come from outside: keep spreadsheets from
-        # running them as formulas.
-        return "'" + value
-    return "" if value is None else value
-
-
-def _chart_data(data: dict) -> dict:
-    versions = sorted({row["model_version"] for row in data["series"]})
-    days = sorted({row["day"].isoformat() for row in data["series"]})
-    by_key = {(row["day"].isoformat(), row["model_version"]): row for row in data["series"]}
-    return {
-        "days": days,
-        "unsafe": [
-            {
-                "label": f"{version} (guard)",
-                "data": [(by_key.get((d, version)) or {}).get("guard_rate") for d in days],
-                "low": [(by_key.get((d, version)) or {}).get("guard_low") for d in days],
-                "high": [(by_key.get((d, version)) or {}).get("guard_high") for d in days],
-            }
-            for version in versions
-        ]
-        + [
-            {
-                "label": f"{version} (human, random sample)",
-                "data": [(by_key.get((d, version)) or {}).get("human_rate") for d in days],
-                "low": [(by_key.get((d, version)) or {}).get("human_low") for d in days],
-                "high": [(by_key.get((d, version)) or {}).get("human_high") for d in days],
-            }
-            for version in versions
-        ],
-        "flow_days": [row["day"].isoformat() for row in data["daily"]],
-        "queued": [row["queued"] for row in data["daily"]],
-        "done": [row["done"] for row in data["daily"]],
-    }
 
 
 # --- alerts --------------------------------------------------------------------------------
 
 
 @ACCESS.required("view")
-def alerts(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Alert.Status.values:
-        status = ""
-    if request.GET.get("export") == "csv":
-        return _alerts_csv(selectors.alert_list(status=status))
-    page = Paginator(selectors.alert_list(status=status), 25).get_page(request.GET.get("page"))
+def alerts(request: AuthenticatedRequest) -> HttpResponse:
+    filters = request.GET.copy()
+    export = filters.pop("export", None)
+    if export == ["csv"]:
+        return _alerts_csv(selectors.alert_list(filters=filters))
+    can_configure = ACCESS.allows(request.user, "configure")
+    table = table_build(
+        request,
+        selectors.alert_list(filters=filters),
+        columns=ALERT_COLUMNS,
+        row_template="review/_alert_row.html",
+        empty=_("No alerts."),
+        can_configure=can_configure,
+    )
     context = {
-        "page": page,
-        "status": status,
-        "statuses": Alert.Status.choices,
-        "rules": selectors.alert_rule_list(),
-        "can_configure": ACCESS.allows(request.user, "configure"),
+        "table": table,
+        "filterset": AlertFilterSet(filters or None),
+        "rules_table": _alert_rules_table(request, can_configure=can_configure),
     }
-    return render_page(request, "review/alerts.html", context, partial="list")
+    return table_response(request, "review/alerts.html", context)
 
 
-def _alerts_csv(alerts) -> HttpResponse:
+def _alert_rules_table(request: AuthenticatedRequest, *, can_configure: bool) -> Table:
+    return table_build(
+        request,
+        selectors.alert_rule_list(),
+        columns=ALERT_RULE_COLUMNS,
+        row_template="review/_alert_rule_row.html",
+        empty=_("No alert rules yet."),
+        table_id="alert-rules",
+        page_size=RULES_PAGE_SIZE,
+        filtered=False,
+        can_configure=can_configure,
+    )
+
+
+def _alerts_csv(alerts: Iterable[Alert]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="review-alerts.csv"'
     writer = csv.writer(response)
@@ -277,21 +292,22 @@ def _alerts_csv(alerts) -> HttpResponse:
             str(alert.acknowledged_by or ""),
             alert.resolved_at.isoformat() if alert.resolved_at else "",
         ]
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([csv_safe_value(value) for value in row])
     return response
 
 
 @ACCESS.required("configure")
 @require_POST
-def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=pk)
+def alert_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "acknowledge":
-            services.alert_acknowledge(alert=alert, user=request.user)
+            alert_services.alert_acknowledge(alert_id=pk, actor=request.user)
         else:
-            services.alert_resolve(alert=alert, user=request.user)
+            alert_services.alert_resolve(alert_id=pk, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, error_text(exc))
     return redirect("review:alerts")
 
 
@@ -299,28 +315,47 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @ACCESS.required("view")
-def rules(request: HttpRequest) -> HttpResponse:
+def rules_page(request: AuthenticatedRequest) -> HttpResponse:
+    can_configure = ACCESS.allows(request.user, "configure")
+    sampling_table = table_build(
+        request,
+        selectors.sampling_rule_list(),
+        columns=SAMPLING_RULE_COLUMNS,
+        row_template="review/_sampling_rule_row.html",
+        empty=_("No sampling rules: only flagged outputs are queued."),
+        table_id="sampling-rules",
+        page_size=RULES_PAGE_SIZE,
+        filtered=False,
+        can_configure=can_configure,
+    )
     context = {
-        "sampling_rules": SamplingRule.objects.all(),
-        "alert_rules": selectors.alert_rule_list(),
-        "can_configure": ACCESS.allows(request.user, "configure"),
+        "sampling_table": sampling_table,
+        "alert_table": _alert_rules_table(request, can_configure=can_configure),
     }
     return render_page(request, "review/rules.html", context)
 
 
-RULE_FORMS = {"sampling": (SamplingRule, SamplingRuleForm), "alerts": (AlertRule, AlertRuleForm)}
+RULE_FORMS: dict[str, tuple[type[SamplingRule] | type[AlertRule], type[forms.ModelForm]]] = {
+    "sampling": (SamplingRule, SamplingRuleForm),
+    "alerts": (AlertRule, AlertRuleForm),
+}
 
 
 @ACCESS.required("configure")
-def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def rule_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     if kind not in RULE_FORMS:
         raise Http404("No such kind of rule.")
     model, form_class = RULE_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.rule_save(form=form, actor=request.user)
-        messages.success(request, "Rule saved.")
-        return redirect("review:rules")
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            rules.rule_save(kind=kind, rule_id=pk, values=values, actor=request.user)
+        except (ApplicationError, ValidationError) as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("review:rules")
     context = {"form": form, "kind": kind, "instance": instance}
     return render_page(request, "review/rule_form.html", context)

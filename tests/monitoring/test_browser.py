@@ -50,5 +50,5 @@ def test_changing_filters_twice_keeps_one_outputs_section(page, live_server, log
     page.select_option("select[name=project]", "beta")
     page.wait_for_url("**project=beta**")
     page.locator("tr[data-output=a-1]").wait_for(state="detached")
-    assert page.locator("section#outputs").count() == 1
+    assert page.locator("div#outputs").count() == 1
     assert page.locator("tr[data-output]").count() == 1

@@ -6,7 +6,7 @@ from monitoring.breaker import guard_breaker_status
 from monitoring.guard.runtime import reset_engine
 from monitoring.models import GuardScan
 from monitoring.review.models import ReviewItem
-from monitoring.services import guard_scan_batch, guard_scan_sweep
+from monitoring.services.scans import guard_scan_batch, guard_scan_sweep
 from tests.monitoring.factories import ModelOutputFactory, published_policy
 
 pytestmark = pytest.mark.django_db

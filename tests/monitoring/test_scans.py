@@ -7,7 +7,7 @@ from monitoring.breaker import guard_breaker_failure
 from monitoring.models import GuardScan
 from monitoring.review.models import ReviewItem
 from monitoring.selectors import scan_policy_version_for_project
-from monitoring.services import guard_scan_batch
+from monitoring.services.scans import guard_scan_batch
 from tests.monitoring.factories import ModelOutputFactory, published_policy
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def no_guard(settings):
 def test_policy_is_the_projects_own_else_default():
     default = published_policy("default")
     own = published_policy("support-bot")
-    assert scan_policy_version_for_project("support-bot") == own
-    assert scan_policy_version_for_project("search") == default
+    assert scan_policy_version_for_project("support-bot").id == own.pk
+    assert scan_policy_version_for_project("search").id == default.pk
 
 
 def test_without_any_published_policy_the_scan_is_an_error_routed_to_review(no_guard):
@@ -100,3 +100,51 @@ def test_an_open_breaker_stops_calls_and_routes_as_guard_unavailable(settings):
     scan = GuardScan.objects.get(output=output)
     assert scan.verdict == "error" and "circuit breaker open" in scan.error
     assert ReviewItem.objects.get(output=output).reasons == ["guard_unavailable"]
+
+
+@pytest.fixture
+def routing_fails_for_verdicts():
+    """A hook that fails for every scan with a verdict, as a routing bug would."""
+    from monitoring import hooks
+
+    def failing(scans):
+        if any(scan.verdict != "error" for scan in scans):
+            raise RuntimeError("routing is broken")
+        return {}
+
+    hooks.scan_hooks_register(failing)
+    yield
+    hooks._scan_hooks.remove(failing)
+
+
+def test_a_verdict_whose_routing_fails_is_stored_as_an_error_and_reviewed(
+    no_guard, routing_fails_for_verdicts
+):
+    version = published_policy()
+    GuardScan.objects.create(
+        output=ModelOutputFactory(), policy_version=version, verdict="safe", p_unsafe=0.01
+    )
+    same = ModelOutputFactory()  # reuses the safe verdict, which nothing would route
+    summary = guard_scan_batch(output_ids=[same.id])
+    scan = GuardScan.objects.get(output=same)
+    assert scan.verdict == "error" and "review routing failed: RuntimeError" in scan.error
+    assert ReviewItem.objects.get(output=same).reasons == ["error"]
+    assert summary.routed == 1
+
+
+def test_a_scan_whose_fallback_routing_also_fails_is_not_stored(no_guard):
+    from monitoring import hooks
+
+    def failing(scans):
+        raise RuntimeError("routing is broken")
+
+    published_policy()
+    output = ModelOutputFactory()
+    hooks.scan_hooks_register(failing)
+    try:
+        with pytest.raises(RuntimeError):
+            guard_scan_batch(output_ids=[output.id])
+    finally:
+        hooks._scan_hooks.remove(failing)
+    # No scan: the sweep queues the output again, so it still ends scanned or in review.
+    assert not GuardScan.objects.filter(output=output).exists()

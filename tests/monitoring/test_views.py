@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from monitoring.breaker import guard_breaker_failure
 from monitoring.models import GuardScan, ModelOutput
-from monitoring.review.services import review_item_route
+from monitoring.review.services.routing import review_item_route
 from tests.monitoring.factories import ModelOutputFactory, published_policy
+from tests.review.factories import output_record
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def outputs():
         guard_model="meta-llama/Llama-Guard-3-1B",
         prompt="<|begin_of_text|>Task: Check if there is unsafe content in 'Agent' messages",
     )
-    review_item_route(output=unsafe, reasons=["unsafe"])
+    review_item_route(output=output_record(unsafe), reasons=["unsafe"])
     safe = ModelOutputFactory(project="search", model="qwen-7b", external_id="ok-1")
     GuardScan.objects.create(output=safe, policy_version=version, verdict="safe", p_unsafe=0.01)
     pending = ModelOutputFactory(project="search", model="qwen-7b", external_id="new-1")
@@ -62,13 +63,15 @@ def test_filters(client_as, legal, outputs, query, shown):
     listed = {eid for eid in ("bad-1", "ok-1", "new-1") if f'data-output="{eid}"' in html}
     assert listed == shown
     if not shown:
-        assert "No outputs match these filters." in html
+        assert "Nothing matches these filters." in html
 
 
 def test_htmx_filter_returns_only_the_table(client_as, pm, outputs):
-    response = client_as(pm).get("/monitoring/?verdict=safe", HTTP_HX_REQUEST="true")
+    response = client_as(pm).get(
+        "/monitoring/?verdict=safe", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="outputs"
+    )
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="outputs">')
+    assert html.lstrip().startswith('<div id="outputs"')
     assert 'data-output="ok-1"' in html and "<h1>" not in html
 
 
@@ -122,7 +125,7 @@ def test_output_history_records_each_scan(client_as, pm, settings):
     settings.GUARD_MODEL = ""
     published_policy()
     output = ModelOutputFactory()
-    from monitoring.services import guard_scan_batch
+    from monitoring.services.scans import guard_scan_batch
 
     guard_scan_batch(output_ids=[output.pk])
     html = client_as(pm).get(f"/monitoring/outputs/{output.pk}/").content.decode()

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from monitoring.models import GuardScan, ModelOutput
 from monitoring.review.models import ReviewItem
-from monitoring.services import guard_scan_sweep
+from monitoring.services.scans import guard_scan_sweep
 from tests.celery_worker import running_worker, wait_for
 from tests.monitoring.factories import item, published_policy
 

@@ -41,3 +41,17 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
     reasons = factory.LazyFunction(lambda: ["random_sample"])
     priority = 10
     required_reviews = 1
+
+
+def output_record(output: ModelOutput):
+    """The record monitoring hands the review queue for this output."""
+    from monitoring.public import output_record as record
+
+    return record(output.pk)
+
+
+def scan_record(scan: GuardScan):
+    """The record monitoring hands the review queue once this scan is stored."""
+    from monitoring.public import output_latest_scans
+
+    return output_latest_scans([scan.output_id])[scan.output_id]

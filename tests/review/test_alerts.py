@@ -9,7 +9,7 @@ import pytest
 from core.models import Notification
 from monitoring.breaker import guard_breaker_failure, guard_breaker_reset
 from monitoring.review.models import Alert, AlertRule
-from monitoring.review.services import alert_webhook_send, alerts_evaluate
+from monitoring.review.services.alerts import alert_webhook_send, alerts_evaluate
 from tests.review.factories import GuardScanFactory, ReviewItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +67,11 @@ def test_lease_expiries_rule(annotator):
     from django.utils import timezone
 
     from monitoring.review.models import ReviewLease
-    from monitoring.review.services import leases_expire, review_claim
+    from monitoring.review.services.claims import leases_expire, review_claim
 
     AlertRule.objects.create(name="Leases", kind="lease_expiries", threshold=0)
     ReviewItemFactory()
-    review_claim(user=annotator)
+    review_claim(actor=annotator)
     ReviewLease.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     leases_expire()
     alerts_evaluate()

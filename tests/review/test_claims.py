@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring.review.models import Review, ReviewItem, ReviewLease
-from monitoring.review.services import leases_expire
+from monitoring.review.services.claims import leases_expire
 from tests.review.factories import ReviewItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_submit_validates_categories_and_ratings(api, annotator):
 
 def test_disagreement_goes_to_adjudication_whose_label_is_final(api, make_user, legal):
     from core.roles import Role
-    from monitoring.review.services import review_adjudicate
+    from monitoring.review.services.labels import review_adjudicate
 
     item = ReviewItemFactory(required_reviews=2)
     a, b = api(make_user(Role.ANNOTATOR)), api(make_user(Role.ANNOTATOR))
@@ -124,7 +124,7 @@ def test_disagreement_goes_to_adjudication_whose_label_is_final(api, make_user, 
     submit(b, item.pk, verdict="unsafe", categories=["S2"])
     item.refresh_from_db()
     assert item.status == ReviewItem.Status.ADJUDICATION
-    review_adjudicate(user=legal, item_id=item.pk, verdict="unsafe", categories=["S2"])
+    review_adjudicate(actor=legal, item_id=item.pk, verdict="unsafe", categories=["S2"])
     item.refresh_from_db()
     assert (item.status, item.final_verdict, item.final_source) == (
         "done",
@@ -155,14 +155,14 @@ def test_feedback_queues_the_output_with_high_priority(api, pipeline, annotator)
 
 def test_a_reviewer_cannot_adjudicate_their_own_disagreement(api, annotator, legal):
     from core.errors import ConflictError
-    from monitoring.review.services import review_adjudicate
+    from monitoring.review.services.labels import review_adjudicate
 
     item = ReviewItemFactory(required_reviews=2)
     for user, verdict in ((annotator, "safe"), (legal, "unsafe")):
         assert api(user).post(CLAIM).json()["id"] == item.pk
         assert submit(api(user), item.pk, verdict=verdict).status_code == 201
     with pytest.raises(ConflictError):
-        review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+        review_adjudicate(actor=legal, item_id=item.pk, verdict="safe")
     item.refresh_from_db()
     assert item.status == ReviewItem.Status.ADJUDICATION
     # Both independent labels are kept as they were given.
@@ -176,14 +176,14 @@ def test_an_adjudicator_is_not_offered_the_item_again_when_a_report_reopens_it(
     api, make_user, legal, pipeline
 ):
     from core.roles import Role
-    from monitoring.review.services import review_adjudicate
+    from monitoring.review.services.labels import review_adjudicate
 
     item = ReviewItemFactory(required_reviews=2)
     for verdict in ("safe", "unsafe"):
         client = api(make_user(Role.ANNOTATOR))
         client.post(CLAIM)
         submit(client, item.pk, verdict=verdict)
-    review_adjudicate(user=legal, item_id=item.pk, verdict="safe")
+    review_adjudicate(actor=legal, item_id=item.pk, verdict="safe")
     response = api(pipeline).post(
         f"/api/v1/outputs/{item.output_id}/feedback/", {"reason": "harmful"}, format="json"
     )

@@ -8,7 +8,8 @@ from django.db import connection
 
 from core.roles import Role
 from monitoring.review.models import Review, ReviewItem, ReviewLease
-from monitoring.review.services import review_claim, review_submit
+from monitoring.review.services.claims import review_claim
+from monitoring.review.services.labels import review_submit
 from tests.factories import UserFactory
 from tests.review.factories import ReviewItemFactory
 
@@ -30,14 +31,14 @@ def test_twenty_annotators_in_parallel_never_over_assign_lose_or_duplicate():
         try:
             barrier.wait()
             while True:
-                lease = review_claim(user=user)
+                lease = review_claim(actor=user)
                 if lease is None:
                     return
                 # Every live lease plus submitted review stays within the item's requirement.
                 item = ReviewItem.objects.get(pk=lease.item_id)
                 held = ReviewLease.objects.filter(item=item).exclude(state="skipped").count()
                 assert held <= item.required_reviews
-                review_submit(user=user, item_id=lease.item_id, verdict="safe")
+                review_submit(actor=user, item_id=lease.item_id, verdict="safe")
                 with lock:
                     submitted.append((lease.item_id, user.pk))
         except BaseException as exc:

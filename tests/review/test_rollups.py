@@ -15,16 +15,17 @@ from monitoring.review.models import (
     RollupDirty,
     SamplingRule,
 )
-from monitoring.review.services import (
-    output_sample,
-    review_claim,
-    review_submit,
-    rollups_rebuild,
-    rollups_refresh,
-    scan_recorded,
-)
+from monitoring.review.services.claims import review_claim
+from monitoring.review.services.labels import review_submit
+from monitoring.review.services.rollups import rollups_rebuild, rollups_refresh
+from monitoring.review.services.routing import output_sample, scans_route
 from tests.factories import UserFactory
-from tests.review.factories import GuardScanFactory, ModelOutputFactory
+from tests.review.factories import (
+    GuardScanFactory,
+    ModelOutputFactory,
+    output_record,
+    scan_record,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,18 +70,18 @@ def ingest(count, *, version, received_at=None, unsafe_every=3):
             categories=["S1"] if verdict == "unsafe" else [],
             p_unsafe=0.9 if verdict == "unsafe" else 0.1,
         )
-        scan_recorded(scan=scan)
-        output_sample(output=output)
+        scans_route([scan_record(scan)])
+        output_sample(output=output_record(output))
         outputs.append(output)
     return outputs
 
 
 def label_everything(users):
     for user in users:
-        while (lease := review_claim(user=user)) is not None:
+        while (lease := review_claim(actor=user)) is not None:
             unsafe = lease.item.output_id % 2 == 0
             review_submit(
-                user=user,
+                actor=user,
                 item_id=lease.item_id,
                 verdict="unsafe" if unsafe else "safe",
                 categories=["S1"] if unsafe else [],

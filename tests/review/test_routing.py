@@ -4,7 +4,8 @@ import pytest
 
 from monitoring.models import ModelOutput
 from monitoring.review.models import ReviewItem
-from monitoring.review.services import review_item_route
+from monitoring.review.services.routing import review_item_route
+from tests.review.factories import output_record
 
 pytestmark = pytest.mark.django_db
 
@@ -21,24 +22,24 @@ def output():
 
 
 def test_routing_twice_for_the_same_reason_queues_once(output):
-    review_item_route(output=output, reasons=["random_sample"])
-    review_item_route(output=output, reasons=["random_sample"])
+    review_item_route(output=output_record(output), reasons=["random_sample"])
+    review_item_route(output=output_record(output), reasons=["random_sample"])
     item = ReviewItem.objects.get()
     assert item.reasons == ["random_sample"]
     assert item.priority == 10
 
 
 def test_a_new_reason_is_added_and_priority_only_rises(output):
-    review_item_route(output=output, reasons=["unsafe"])
-    review_item_route(output=output, reasons=["random_sample", "unsafe"])
+    review_item_route(output=output_record(output), reasons=["unsafe"])
+    review_item_route(output=output_record(output), reasons=["random_sample", "unsafe"])
     item = ReviewItem.objects.get()
     assert item.reasons == ["unsafe", "random_sample"]
     assert item.priority == 80
-    review_item_route(output=output, reasons=["user_report"])
+    review_item_route(output=output_record(output), reasons=["user_report"])
     assert ReviewItem.objects.get().priority == 100
 
 
 def test_unknown_reason_is_refused(output):
     with pytest.raises(ValueError):
-        review_item_route(output=output, reasons=["because"])
+        review_item_route(output=output_record(output), reasons=["because"])
     assert not ReviewItem.objects.exists()

@@ -6,14 +6,19 @@ import pytest
 from django.utils import timezone
 
 from monitoring.review.models import ReviewItem, SamplingRule
-from monitoring.review.services import output_sample, scan_recorded
-from tests.review.factories import GuardScanFactory, ModelOutputFactory
+from monitoring.review.services.routing import output_sample, scans_route
+from tests.review.factories import (
+    GuardScanFactory,
+    ModelOutputFactory,
+    output_record,
+    scan_record,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def sampled_ids(outputs):
-    return {o.pk for o in outputs if output_sample(output=o) is not None}
+    return {o.pk for o in outputs if output_sample(output=output_record(o)) is not None}
 
 
 def test_sampling_is_deterministic_from_the_output_id():
@@ -28,10 +33,10 @@ def test_sampling_is_deterministic_from_the_output_id():
 def test_sampling_again_neither_duplicates_nor_uses_the_cap():
     rule = SamplingRule.objects.create(project="support-bot", random_rate=1.0, daily_cap=2)
     a, b, c = ModelOutputFactory.create_batch(3)
-    assert output_sample(output=a) is not None
-    assert output_sample(output=a) is not None
-    assert output_sample(output=b) is not None
-    assert output_sample(output=c) is None  # the cap of 2 per day is reached
+    assert output_sample(output=output_record(a)) is not None
+    assert output_sample(output=output_record(a)) is not None
+    assert output_sample(output=output_record(b)) is not None
+    assert output_sample(output=output_record(c)) is None  # the cap of 2 per day is reached
     assert ReviewItem.objects.count() == 2
     assert rule.pk
 
@@ -45,19 +50,24 @@ def test_cap_applies_per_model_version_and_per_day():
         ModelOutputFactory(model_version="v2"),
         ModelOutputFactory(model_version="v1", received_at=yesterday),
     ]
-    assert [output_sample(output=o) is not None for o in outputs] == [True, False, True, True]
+    assert [output_sample(output=output_record(o)) is not None for o in outputs] == [
+        True,
+        False,
+        True,
+        True,
+    ]
 
 
 def test_no_rule_or_other_project_means_no_random_sample():
     SamplingRule.objects.create(project="other", random_rate=1.0)
-    assert output_sample(output=ModelOutputFactory()) is None
+    assert output_sample(output=output_record(ModelOutputFactory())) is None
 
 
 def test_a_model_specific_rule_wins_over_the_project_rule():
     SamplingRule.objects.create(project="support-bot", random_rate=1.0)
     SamplingRule.objects.create(project="support-bot", model="llama-3-8b", random_rate=0.0)
-    assert output_sample(output=ModelOutputFactory(model="llama-3-8b")) is None
-    assert output_sample(output=ModelOutputFactory(model="other")) is not None
+    assert output_sample(output=output_record(ModelOutputFactory(model="llama-3-8b"))) is None
+    assert output_sample(output=output_record(ModelOutputFactory(model="other"))) is not None
 
 
 def test_low_confidence_band_routes_once():
@@ -66,15 +76,17 @@ def test_low_confidence_band_routes_once():
     )
     near = GuardScanFactory(p_unsafe=0.5)
     far = GuardScanFactory(p_unsafe=0.9, verdict="unsafe")
-    assert scan_recorded(scan=near).reasons == ["low_confidence"]
-    assert scan_recorded(scan=near).reasons == ["low_confidence"]
-    assert scan_recorded(scan=far) is None
-    assert ReviewItem.objects.count() == 1
+    assert scans_route([scan_record(near)]) == {near.output_id: ["low_confidence"]}
+    assert scans_route([scan_record(near)]) == {near.output_id: ["low_confidence"]}
+    assert ReviewItem.objects.get(output=near.output).reasons == ["low_confidence"]
+    # Far from the threshold: routed for its verdict, not for a low confidence.
+    scans_route([scan_record(far)])
+    assert ReviewItem.objects.get(output=far.output).reasons == ["unsafe"]
 
 
 def test_about_a_tenth_of_items_need_two_reviews():
     SamplingRule.objects.create(project="support-bot", random_rate=1.0, daily_cap=10_000)
     for output in ModelOutputFactory.create_batch(300):
-        output_sample(output=output)
+        output_sample(output=output_record(output))
     doubles = ReviewItem.objects.filter(required_reviews=2).count()
     assert 10 <= doubles <= 55

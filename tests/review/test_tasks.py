@@ -8,9 +8,10 @@ from django.utils import timezone
 from config.celery import app
 from monitoring.review import tasks
 from monitoring.review.models import Alert, AlertRule, DailyRollup, ReviewLease
-from monitoring.review.services import review_claim, scan_recorded
+from monitoring.review.services.claims import review_claim
+from monitoring.review.services.routing import scans_route
 from tests.celery_worker import running_worker, wait_for
-from tests.review.factories import GuardScanFactory, ReviewItemFactory
+from tests.review.factories import GuardScanFactory, ReviewItemFactory, scan_record
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -21,9 +22,9 @@ def test_beat_schedules_the_review_tasks():
 
 
 def test_review_tasks_on_a_real_worker(annotator, tmp_path):
-    scan_recorded(scan=GuardScanFactory(verdict="unsafe"))
+    scans_route([scan_record(GuardScanFactory(verdict="unsafe"))])
     ReviewItemFactory()
-    review_claim(user=annotator)
+    review_claim(actor=annotator)
     ReviewLease.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     AlertRule.objects.create(name="Backlog", kind="backlog", threshold=0)
     with running_worker(log_path=tmp_path / "worker.log"):

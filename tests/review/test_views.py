@@ -7,7 +7,9 @@ import pytest
 
 from core.roles import Role
 from monitoring.review.models import ReviewItem
-from monitoring.review.services import review_claim, review_submit, rollups_refresh
+from monitoring.review.services.claims import review_claim
+from monitoring.review.services.labels import review_submit
+from monitoring.review.services.rollups import rollups_refresh
 from tests.review.factories import GuardScanFactory, ReviewItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +77,9 @@ def test_guard_verdict_shown_only_when_the_project_chooses(client_as, annotator)
 def two_reviews(make_user, item, verdicts):
     for verdict in verdicts:
         user = make_user(Role.ANNOTATOR)
-        lease = review_claim(user=user)
+        lease = review_claim(actor=user)
         assert lease.item_id == item.pk
-        review_submit(user=user, item_id=item.pk, verdict=verdict)
+        review_submit(actor=user, item_id=item.pk, verdict=verdict)
 
 
 def test_dashboard_shows_agreement_and_exports_csv(client_as, pm, make_user):
@@ -151,7 +153,7 @@ def test_pm_configures_sampling_and_alert_rules(client_as, pm, annotator):
     client.post(f"/monitoring/review/rules/sampling/{rule.pk}/", fields | {"daily_cap": "50"})
     rule.refresh_from_db()
     assert rule.daily_cap == 50
-    update = audit_history(rule).filter(action="updated").get()
+    update = audit_history(rule).filter(action="sampling_rule.update").get()
     assert update.changes["daily_cap"] == [10, 50]
     client.post(
         "/monitoring/review/rules/alerts/new/",
@@ -187,8 +189,8 @@ def test_open_items_do_not_reveal_earlier_labels_on_the_adjudication_page(
     client_as, legal, annotator
 ):
     item = ReviewItemFactory(required_reviews=2)
-    lease = review_claim(user=annotator)
-    review_submit(user=annotator, item_id=lease.item_id, verdict="unsafe", notes="first-label")
+    lease = review_claim(actor=annotator)
+    review_submit(actor=annotator, item_id=lease.item_id, verdict="unsafe", notes="first-label")
     client = client_as(legal)
     response = client.get(f"/monitoring/review/adjudication/{item.pk}/")
     assert response.status_code == 404
@@ -201,7 +203,8 @@ def test_open_items_do_not_reveal_earlier_labels_on_the_adjudication_page(
 
 def test_csv_exports_do_not_hand_formulas_to_spreadsheets(client_as, pm):
     from monitoring.review.models import AlertRule
-    from monitoring.review.services import alert_rule_evaluate, rollups_rebuild
+    from monitoring.review.services.alerts import alert_rule_evaluate
+    from monitoring.review.services.rollups import rollups_rebuild
 
     GuardScanFactory(output__model_version="=1+1")
     rollups_rebuild()
@@ -212,3 +215,31 @@ def test_csv_exports_do_not_hand_formulas_to_spreadsheets(client_as, pm):
     assert "'=cmd|" in alerts and ",=cmd" not in alerts
     series = client.get("/monitoring/review/dashboard/?export=unsafe_rate").content.decode()
     assert ",'=1+1," in series
+
+
+def test_rule_save_takes_plain_values_and_checks_them_itself(pm, annotator):
+    from core.errors import InvalidInput, PermissionDenied
+    from monitoring.review.models import SamplingRule
+    from monitoring.review.services.rules import rule_save
+
+    with pytest.raises(PermissionDenied):
+        rule_save(kind="sampling", rule_id=None, values={"project": "bot"}, actor=annotator)
+    with pytest.raises(InvalidInput) as problem:
+        rule_save(
+            kind="sampling",
+            rule_id=None,
+            values={"project": "bot", "low_confidence_min": 0.7, "low_confidence_max": 0.2},
+            actor=pm,
+        )
+    assert "low_confidence_max" in problem.value.fields
+    rule = rule_save(kind="sampling", rule_id=None, values={"project": "bot"}, actor=pm)
+    assert SamplingRule.objects.get(pk=rule.pk).project == "bot"
+
+
+def test_review_demo_rules_load_once():
+    from monitoring.review.demo import load_demo
+    from monitoring.review.models import AlertRule, SamplingRule
+
+    load_demo(io.StringIO())
+    load_demo(io.StringIO())
+    assert SamplingRule.objects.count() == 1 and AlertRule.objects.count() == 5

@@ -3,9 +3,7 @@
 from rest_framework import serializers
 
 from monitoring.review import selectors
-from monitoring.review.models import OutputFeedback, Review, ReviewReason
-
-GUARD_VERDICT_REASONS = {ReviewReason.UNSAFE, ReviewReason.LOW_CONFIDENCE}
+from monitoring.review.models import OutputFeedback, Review, ReviewLease
 
 
 class BlindOutputSerializer(serializers.Serializer):
@@ -22,12 +20,8 @@ class ClaimSerializer(serializers.Serializer):
     required_reviews = serializers.IntegerField(source="item.required_reviews")
     lease_expires_at = serializers.DateTimeField(source="expires_at")
 
-    def get_reasons(self, lease) -> list[str]:
-        reasons = list(lease.item.reasons)
-        if selectors.item_shows_guard(item=lease.item):
-            return reasons
-        # Blind review: these reasons would tell the annotator what the guard thought.
-        return [r for r in reasons if r not in GUARD_VERDICT_REASONS]
+    def get_reasons(self, lease: ReviewLease) -> list[str]:
+        return list(selectors.item_reviewer_view(item=lease.item).reasons)
 
 
 class LeaseSerializer(serializers.Serializer):

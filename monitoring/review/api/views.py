@@ -1,13 +1,13 @@
 """Review API: claim the next item, submit, skip, renew a lease; user feedback on outputs."""
 
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from monitoring.models import ModelOutput
-from monitoring.review import services
+from monitoring.public import output_record
 from monitoring.review.api.serializers import (
     ClaimSerializer,
     FeedbackResultSerializer,
@@ -17,6 +17,7 @@ from monitoring.review.api.serializers import (
     SubmitSerializer,
 )
 from monitoring.review.permissions import ACCESS
+from monitoring.review.services import claims, labels, routing
 
 
 class ClaimView(APIView):
@@ -24,7 +25,7 @@ class ClaimView(APIView):
 
     @extend_schema(request=None, responses={200: ClaimSerializer, 204: None})
     def post(self, request):
-        lease = services.review_claim(user=request.user)
+        lease = claims.review_claim(actor=request.user)
         if lease is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ClaimSerializer(lease).data)
@@ -37,7 +38,7 @@ class SubmitView(APIView):
     def post(self, request, pk: int):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_submit(user=request.user, item_id=pk, **data.validated_data)
+        review = labels.review_submit(actor=request.user, item_id=pk, **data.validated_data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -46,7 +47,7 @@ class SkipView(APIView):
 
     @extend_schema(request=None, responses=LeaseSerializer)
     def post(self, request, pk: int):
-        return Response(LeaseSerializer(services.review_skip(user=request.user, item_id=pk)).data)
+        return Response(LeaseSerializer(claims.review_skip(actor=request.user, item_id=pk)).data)
 
 
 class RenewView(APIView):
@@ -54,7 +55,7 @@ class RenewView(APIView):
 
     @extend_schema(request=None, responses=LeaseSerializer)
     def post(self, request, pk: int):
-        lease = services.review_lease_renew(user=request.user, item_id=pk)
+        lease = claims.review_lease_renew(actor=request.user, item_id=pk)
         return Response(LeaseSerializer(lease).data)
 
 
@@ -63,11 +64,12 @@ class FeedbackView(APIView):
 
     @extend_schema(request=FeedbackSerializer, responses={201: FeedbackResultSerializer})
     def post(self, request, pk: int):
-        output = get_object_or_404(ModelOutput, pk=pk)
+        if output_record(pk) is None:  # 404 before 400, as for any missing resource
+            raise NotFound(_("No such output."))
         data = FeedbackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        feedback, item = services.output_feedback(
-            output=output, user=request.user, **data.validated_data
+        feedback, item = routing.output_feedback(
+            output_id=pk, actor=request.user, **data.validated_data
         )
         body = FeedbackResultSerializer(feedback, context={"item_id": item and item.pk}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,1 @@
+"""Review-queue writes, one module per job; callers import the submodule they need."""

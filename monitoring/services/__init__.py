@@ -1,0 +1,1 @@
+"""Monitoring writes: `ingest` (pushed outputs) and `scans` (the guard); import the submodule."""
