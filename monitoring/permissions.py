@@ -12,4 +12,6 @@ ACCESS = AccessPolicy(
         # Read outputs and verdicts over the API: pipelines read back what they pushed.
         "read": {Role.PM, Role.LEGAL, Role.PIPELINE},
     },
+    # What an API token needs for each write (others need "govern"; reads need "read").
+    token_scopes={"ingest": "ingest"},
 )

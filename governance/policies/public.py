@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from governance.policies.default_taxonomy import DEFAULT_POLICY_SLUG
 from governance.policies.guard_prompt import (
+    ASSISTANT_HEADER,
     ROLES,
     SPEAKERS,
     GuardCategory,
@@ -19,9 +21,15 @@ from governance.policies.guard_prompt import (
     guard_prompt_prefix,
     guard_prompt_suffix,
 )
-from governance.policies.models import Policy, PolicyCategory, PolicyVersion
+
+if TYPE_CHECKING:
+    from governance.policies.models import PolicyVersion
+
+# The models are imported inside the functions: the guard engine uses the prompt builders from
+# here in processes that never set up Django (benchmarks, the engine's own import).
 
 __all__ = [
+    "ASSISTANT_HEADER",
     "DEFAULT_POLICY_SLUG",
     "ROLES",
     "SPEAKERS",
@@ -78,6 +86,8 @@ def _ref(version: PolicyVersion) -> PolicyVersionRef:
 
 def published_versions_by_slug(slugs: Iterable[str]) -> dict[str, PolicyVersionRef]:
     """The published version of each policy among `slugs` that has one."""
+    from governance.policies.models import PolicyVersion
+
     versions = PolicyVersion.objects.filter(
         status=PolicyVersion.Status.PUBLISHED, policy__slug__in=set(slugs)
     ).select_related("policy")
@@ -85,12 +95,16 @@ def published_versions_by_slug(slugs: Iterable[str]) -> dict[str, PolicyVersionR
 
 
 def policy_version_refs(version_ids: Iterable[int]) -> dict[int, PolicyVersionRef]:
+    from governance.policies.models import PolicyVersion
+
     versions = PolicyVersion.objects.filter(pk__in=set(version_ids)).select_related("policy")
     return {version.pk: _ref(version) for version in versions}
 
 
 def policy_version_categories(version_id: int) -> list[GuardCategory]:
     """The enabled categories of a version, in the order the guard reads them."""
+    from governance.policies.models import PolicyCategory
+
     return [
         GuardCategory(code=c.code, name=c.name, description=c.description)
         for c in PolicyCategory.objects.filter(version_id=version_id, enabled=True).order_by(
@@ -101,24 +115,34 @@ def policy_version_categories(version_id: int) -> list[GuardCategory]:
 
 def published_category_codes() -> list[str]:
     """Every category code used by a published policy version, sorted."""
+    from governance.policies.models import PolicyCategory, PolicyVersion
+
     codes = PolicyCategory.objects.filter(version__status=PolicyVersion.Status.PUBLISHED)
     return sorted(set(codes.values_list("code", flat=True)))
 
 
 def policy_choices() -> list[tuple[int, str]]:
     """(id, name) of every policy, by name: what a picker offers."""
+    from governance.policies.models import Policy
+
     return list(Policy.objects.order_by("name").values_list("pk", "name"))
 
 
 def policy_exists(policy_id: int) -> bool:
+    from governance.policies.models import Policy
+
     return Policy.objects.filter(pk=policy_id).exists()
 
 
 def policy_id_by_name(name: str) -> int | None:
+    from governance.policies.models import Policy
+
     return Policy.objects.filter(name=name).values_list("pk", flat=True).first()
 
 
 def policy_has_published_version(policy_id: int) -> bool:
+    from governance.policies.models import PolicyVersion
+
     return PolicyVersion.objects.filter(
         policy_id=policy_id, status=PolicyVersion.Status.PUBLISHED
     ).exists()

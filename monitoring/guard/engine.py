@@ -520,19 +520,16 @@ class GuardEngine:
 
 
 def _prompts() -> ModuleType:
-    """The policies app's public prompt builders, imported on first use: importing this module
-    must load neither torch nor Django's app registry (the public module loads models)."""
+    """The policies app's public prompt builders, imported on first use (they need no Django
+    app registry, so the engine also runs in processes that never set Django up)."""
     import governance.policies.public as prompts
 
     return prompts
 
 
 def _assistant_header() -> str:
-    """Where the model starts answering: the end of the prompt after its last end-of-turn.
-
-    Read from the public prompt suffix until governance.policies.public exports the header.
-    """
-    return str(_prompts().guard_prompt_suffix()).rsplit("<|eot_id|>", 1)[-1]
+    """Where the model starts answering: the end of the prompt after its last end-of-turn."""
+    return str(_prompts().ASSISTANT_HEADER)
 
 
 def _template_matches(text: Any, prefix: str, conversation: list[dict]) -> bool:

@@ -16,4 +16,6 @@ ACCESS = AccessPolicy(
         # Report an output (user feedback from product pipelines and staff).
         "feedback": {Role.PIPELINE, Role.PM, Role.LEGAL},
     },
+    # What an API token needs for each write (others need "govern"; reads need "read").
+    token_scopes={"review": "review", "adjudicate": "review", "feedback": "ingest"},
 )
