@@ -4,12 +4,15 @@ its fine-tune on the mix's verdict through these."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from governance import selectors
 from governance.models import TrainingMix
 
 __all__ = [
     "demo_training_mix_id",
     "training_mix_blockers",
+    "training_mix_blockers_many",
     "training_mix_choices",
     "training_mix_exists",
     "training_mix_id_by_name",
@@ -35,6 +38,20 @@ def training_mix_blockers(mix_id: int) -> list[str]:
     if mix is None:
         return [f"Training mix #{mix_id} no longer exists."]
     return selectors.training_mix_blockers(mix)
+
+
+def training_mix_blockers_many(mix_ids: Iterable[int]) -> dict[int, list[str]]:
+    """`training_mix_blockers` for many mixes at once, in a fixed number of queries; a mix
+    that no longer exists says so."""
+    from governance.selectors import training_mix_blockers as blockers
+    from governance.selectors import training_mix_verdicts
+
+    wanted = set(mix_ids)
+    mixes = list(TrainingMix.objects.filter(pk__in=wanted))
+    verdicts = training_mix_verdicts(mixes)
+    found = {mix.pk: list(blockers(mix, verdict=verdicts[mix.pk])) for mix in mixes}
+    missing = {pk: [f"Training mix #{pk} no longer exists."] for pk in wanted - set(found)}
+    return found | missing
 
 
 def demo_training_mix_id() -> int | None:

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from core.public import csv_text
 from governance import licensing
-from governance.datasets.dataset_csv import EXPORT_COLUMNS, dataset_csv_write
+from governance.datasets.dataset_csv import EXPORT_COLUMNS, dataset_csv_rows
 from governance.filtersets import DatasetFilterSet, LicenseFilterSet, TrainingMixFilterSet
 from governance.models import Dataset, License, MixComponent, ReviewStatus, TrainingMix
 from governance.reference_data import license_catalog_facts
@@ -123,13 +124,14 @@ def inventory_counts() -> dict[str, int]:
 def datasets_csv_export(datasets: Iterable[Dataset] | None = None) -> str:
     """CSV of `datasets` (every dataset by default) in the export's columns."""
     rows = Dataset.objects.select_related("steward") if datasets is None else datasets
-    return dataset_csv_write(
+    records = (
         {
             **{name: getattr(dataset, name) for name in EXPORT_COLUMNS if name != "steward"},
             "steward": dataset.steward.username if dataset.steward else "",
         }
         for dataset in rows
     )
+    return csv_text(EXPORT_COLUMNS, dataset_csv_rows(records))
 
 
 # --- training mixes --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ many tasks asks about each linked mix and policy once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,21 @@ class GateReader:
         self._mix_blockers: dict[int, list[str]] = {}
         self._policy_published: dict[int, bool] = {}
         self._policy_names: dict[int, str] | None = None
+
+    def prime(self, projects: Iterable[Project]) -> GateReader:
+        """Read the gates of all these projects' mixes and policies at once (a fixed number
+        of queries however many projects link different ones)."""
+        projects = list(projects)
+        mix_ids = {p.training_mix_id for p in projects if p.training_mix_id is not None}
+        policy_ids = {p.policy_id for p in projects if p.policy_id is not None}
+        new_mixes = mix_ids - set(self._mix_blockers)
+        if new_mixes:
+            self._mix_blockers.update(training_mixes.training_mix_blockers_many(new_mixes))
+        new_policies = policy_ids - set(self._policy_published)
+        if new_policies:
+            published = policies.policies_with_published_version(new_policies)
+            self._policy_published.update({pk: pk in published for pk in new_policies})
+        return self
 
     def mix_blockers(self, mix_id: int | None) -> list[str]:
         if mix_id is None:

@@ -325,7 +325,7 @@ def planner_dashboard(projects: Iterable[Project]) -> list[ProjectSummary]:
         .distinct("project_id")
         if estimate.project_id is not None
     }
-    gates = GateReader()
+    gates = GateReader().prime(projects)
     return [
         ProjectSummary(
             project=p,
@@ -340,8 +340,8 @@ def planner_dashboard(projects: Iterable[Project]) -> list[ProjectSummary]:
 def dashboard_counts() -> dict[str, int]:
     today = timezone.localdate()
     open_tasks = RoadmapTask.objects.exclude(status=RoadmapTask.Status.DONE)
-    gated = open_tasks.exclude(gate="").select_related("roadmap__project")
-    gates = GateReader()
+    gated = list(open_tasks.exclude(gate="").select_related("roadmap__project"))
+    gates = GateReader().prime(task.roadmap.project for task in gated)
     blocked = sum(1 for task in gated if gates.blockers(task.roadmap.project, task.gate))
     return {
         "projects": Project.objects.exclude(status=Project.Status.DONE).count(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,7 +27,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0", ""}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvHeaderInvalid(ValueError):
@@ -118,11 +117,6 @@ def dataset_csv_parse(text: str, *, collection_methods: Collection[str]) -> list
     return rows
 
 
-def _safe(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(value)
@@ -131,12 +125,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def dataset_csv_write(records: Iterable[Mapping[str, Any]]) -> str:
-    """CSV text with `EXPORT_COLUMNS` for records that map each column to its value (the
-    steward as a user name)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
+def dataset_csv_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[list[str]]:
+    """Rows of text in `EXPORT_COLUMNS` order for records that map each column to its value
+    (the steward as a user name); the caller writes them with `core.public.csv_text`, which
+    keeps cells from running as spreadsheet formulas."""
     for record in records:
-        writer.writerow({name: _safe(_text(record[name])) for name in EXPORT_COLUMNS})
-    return out.getvalue()
+        yield [_text(record[name]) for name in EXPORT_COLUMNS]

@@ -43,6 +43,7 @@ __all__ = [
     "guard_prompt_parts",
     "guard_prompt_prefix",
     "guard_prompt_suffix",
+    "policies_with_published_version",
     "policy_choices",
     "policy_exists",
     "policy_has_published_version",
@@ -146,6 +147,17 @@ def policy_has_published_version(policy_id: int) -> bool:
     return PolicyVersion.objects.filter(
         policy_id=policy_id, status=PolicyVersion.Status.PUBLISHED
     ).exists()
+
+
+def policies_with_published_version(policy_ids: Iterable[int]) -> set[int]:
+    """Which of these policies have a version in force: one query for any number."""
+    from governance.policies.models import PolicyVersion
+
+    return set(
+        PolicyVersion.objects.filter(
+            policy_id__in=set(policy_ids), status=PolicyVersion.Status.PUBLISHED
+        ).values_list("policy_id", flat=True)
+    )
 
 
 def default_policy_id() -> int:

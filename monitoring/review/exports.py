@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 # Each CSV export: the dashboard data key it reads and its columns, in order.
@@ -29,17 +28,6 @@ DASHBOARD_EXPORTS: dict[str, tuple[str, list[str]]] = {
     "annotators": ("annotators", ["annotator", "reviews", "seconds_per_review"]),
     "agreement": ("agreement_rows", ["measure", "value", "low", "high", "n"]),
 }
-
-
-def csv_safe_value(value: Any) -> Any:
-    """A cell as a spreadsheet should read it: dates in ISO form, never a formula."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        # Project names, versions and usernames come from outside: keep spreadsheets from
-        # running them as formulas.
-        return "'" + value
-    return "" if value is None else value
 
 
 def chart_data(data: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from core.public import (
     AuthenticatedRequest,
     Column,
     Table,
+    csv_cell,
     error_text,
     form_apply_error,
     is_htmx_partial,
@@ -29,7 +30,7 @@ from core.public import (
     table_response,
 )
 from monitoring.review import selectors
-from monitoring.review.exports import DASHBOARD_EXPORTS, chart_data, csv_safe_value
+from monitoring.review.exports import DASHBOARD_EXPORTS, chart_data
 from monitoring.review.filtersets import AlertFilterSet, ReviewItemFilterSet
 from monitoring.review.forms import AlertRuleForm, SamplingRuleForm
 from monitoring.review.models import Alert, AlertRule, ReviewItem, SamplingRule
@@ -227,7 +228,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in data[key]:
-            writer.writerow({c: csv_safe_value(row.get(c)) for c in columns})
+            writer.writerow({c: csv_cell(row.get(c)) for c in columns})
         return response
     data["chart"] = chart_data(data)
     data["days"] = (data["period"].end - data["period"].start).days + 1
@@ -292,7 +293,7 @@ def _alerts_csv(alerts: Iterable[Alert]) -> HttpResponse:
             str(alert.acknowledged_by or ""),
             alert.resolved_at.isoformat() if alert.resolved_at else "",
         ]
-        writer.writerow([csv_safe_value(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return response
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import socket
 import subprocess
 import sys
@@ -43,7 +42,6 @@ def _read_until(fd: int, text: str, timeout: float) -> str:
     return seen.decode(errors="replace")
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_ctrl_c_stops_everything_quietly_and_make_exits_zero(tmp_path):
     port = _free_port()
     site = tmp_path / "site"

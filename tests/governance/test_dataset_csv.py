@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
+from core.public import csv_text
 from governance.datasets.dataset_csv import (
     EXPORT_COLUMNS,
     CsvHeaderInvalid,
     dataset_csv_parse,
-    dataset_csv_write,
+    dataset_csv_rows,
 )
 
 METHODS = ("crawl", "licensed", "manual")
@@ -60,7 +61,7 @@ def test_written_cells_cannot_run_as_spreadsheet_formulas_and_read_back_the_same
         "size_rows": None,
         "collection_method": "manual",
     }
-    text = dataset_csv_write([record])
+    text = csv_text(EXPORT_COLUMNS, dataset_csv_rows([record]))
     assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
     assert "'=HYPERLINK(1)" in text and "en;ko" in text
     [row] = dataset_csv_parse(text, collection_methods=METHODS)

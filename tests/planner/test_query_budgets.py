@@ -194,13 +194,9 @@ def test_reference_api_lists(api, pm, url, make):
 
 def test_planner_dashboard_with_gates_linked_to_one_policy(client_as, pm):
     """Every project waits on the same published policy: it is asked about once."""
-    from governance.policies.public import DEFAULT_POLICY_SLUG, policy_choices
+    from governance.policies.public import default_policy_id
 
-    policy_id = next(
-        (pk for pk, name in policy_choices() if DEFAULT_POLICY_SLUG in name.lower()), None
-    )
-    if policy_id is None:
-        pytest.skip("no default policy in this database")
+    policy_id = default_policy_id()
 
     def linked() -> None:
         project = full_project(pm)
@@ -208,3 +204,17 @@ def test_planner_dashboard_with_gates_linked_to_one_policy(client_as, pm):
 
     assert_flat_queries(ok(client_as(pm), "/planner/"), grower(linked))
     assert_flat_queries(ok(client_as(pm), "/api/v1/roadmap-tasks/"), grower(linked))
+
+
+def test_planner_dashboard_with_a_different_mix_and_policy_per_project(client_as, pm):
+    """Every project links a mix and a policy of its own: read together, not one by one."""
+    from tests.planner.governance import mix_row, policy_row
+
+    def linked() -> None:
+        project = full_project(pm)
+        n = next(_serial)
+        Project.objects.filter(pk=project.pk).update(
+            training_mix_id=mix_row(f"Mix {n}"), policy_id=policy_row(f"Policy {n}")
+        )
+
+    assert_flat_queries(ok(client_as(pm), "/planner/"), grower(linked))
