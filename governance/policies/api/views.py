@@ -117,7 +117,7 @@ class PolicyViewSet(
         responses={201: VersionSerializer},
         description="Start a draft from the latest version (or return the open draft).",
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         policy = self._policy()
         if request.method == "POST":
@@ -178,8 +178,12 @@ class PolicyViewSet(
         body.update(from_version=old.number, to_version=new.number)
         return Response(body)
 
-    @extend_schema(request=None, responses=PublishedPolicySerializer(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @extend_schema(
+        request=None,
+        responses=PublishedPolicySerializer(many=True),
+        parameters=[OpenApiParameter("slug", str, description="Only this policy's version")],
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def published(self, request):
         """The taxonomy in force for every policy (for pipelines and guard workers)."""
         versions = selectors.published_versions()
