@@ -264,6 +264,11 @@ def tokenizer_dir() -> Path:
         loaded = AutoTokenizer.from_pretrained(vocab, gguf_file=VOCAB_FILE)
         data = json.loads(loaded.backend_tokenizer.to_str())
         data["added_tokens"] = [t for t in data["added_tokens"] if t["id"] < LLAMA3_VOCAB_SIZE]
+        # As Meta's tokenizer.json: whole-word vocabulary hits skip the merges, and encoding
+        # with special tokens puts <|begin_of_text|> first. With these, convert_hf_to_gguf.py
+        # recognises the tokenizer as Meta-Llama-3-8B's ("llama-bpe") rather than a variant.
+        data["model"]["ignore_merges"] = True
+        data["post_processor"] = _bos_template()
         from tokenizers import Tokenizer
 
         tokenizer = PreTrainedTokenizerFast(
@@ -274,7 +279,11 @@ def tokenizer_dir() -> Path:
         )
         expected = {BEGIN_OF_TEXT: 128000, END_OF_TEXT: 128001, END_OF_TURN: 128009}
         got = {token: tokenizer.convert_tokens_to_ids(token) for token in expected}
-        if got != expected or len(tokenizer) != LLAMA3_VOCAB_SIZE:
+        if (
+            got != expected
+            or len(tokenizer) != LLAMA3_VOCAB_SIZE
+            or tokenizer("Hello world")["input_ids"] != [128000, 9906, 1917]
+        ):
             raise SetupError(f"Unexpected Llama 3 ids {got}, {len(tokenizer)} tokens")
         scratch = Path(tempfile.mkdtemp(dir=cache_root()))
         tokenizer.save_pretrained(scratch)
@@ -284,6 +293,23 @@ def tokenizer_dir() -> Path:
         scratch.rename(target)
         log(f"tokenizer extracted in {time.monotonic() - started:.1f} s")
     return target
+
+
+def _bos_template() -> dict:
+    bos = {"SpecialToken": {"id": BEGIN_OF_TEXT, "type_id": 0}}
+    return {
+        "type": "TemplateProcessing",
+        "single": [bos, {"Sequence": {"id": "A", "type_id": 0}}],
+        "pair": [
+            bos,
+            {"Sequence": {"id": "A", "type_id": 0}},
+            {"SpecialToken": {"id": BEGIN_OF_TEXT, "type_id": 1}},
+            {"Sequence": {"id": "B", "type_id": 1}},
+        ],
+        "special_tokens": {
+            BEGIN_OF_TEXT: {"id": BEGIN_OF_TEXT, "ids": [128000], "tokens": [BEGIN_OF_TEXT]}
+        },
+    }
 
 
 def convert_to_gguf(checkpoint: Path, outfile: Path, *, outtype: str = "f32") -> Path:
