@@ -110,10 +110,13 @@ class OpenAIGuardConfig:
     # How many alternatives per generated token to ask for; 0 never asks for log-probabilities.
     top_logprobs: int = 5
     max_tokens: int = MAX_CODE_TOKENS + 1
-    # For servers that put <|begin_of_text|> in front of every prompt themselves (vLLM unless
-    # `add_special_tokens` is false, `transformers serve`): send the prompt without its own.
-    strip_bos: bool = False
-    # Extra fields for the request body, e.g. {"add_special_tokens": False} for vLLM.
+    # Servers put <|begin_of_text|> in front of a completions prompt themselves (llama.cpp
+    # when the GGUF says add_bos_token, as Llama 3's do; vLLM and SGLang unless the request
+    # says add_special_tokens: false; TGI; `transformers serve`), and a second one changes the
+    # model's answer: so the prompt goes without its own. False only for a server that adds
+    # nothing, or with extra_body={"add_special_tokens": False} on vLLM.
+    strip_bos: bool = True
+    # Extra fields for the request body.
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -134,6 +137,7 @@ class _Failure(Exception):
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
+        self.attempts = 0
 
 
 class OpenAIGuardClient:
@@ -263,6 +267,7 @@ class OpenAIGuardClient:
                 result = self._result(key, prompt, body, allowed)
             except _Failure as exc:
                 result = _failed(key, exc.kind, self._redact(str(exc)))
+                attempts = exc.attempts or attempts
             result.prompt = prompt
             result.attempts = attempts
             result.latency_ms = (time.perf_counter() - started) * 1000
@@ -279,6 +284,7 @@ class OpenAIGuardClient:
             try:
                 return await self._post(http, prompt), attempt
             except _Failure as exc:
+                exc.attempts = attempt
                 if not exc.retryable or attempt > self.config.max_retries:
                     if attempt > 1:
                         exc.args = (f"{exc.args[0]} (after {attempt} attempts)",)
