@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from tests.guard_server.checkpoints import build_random_llama3, build_scripted_llama3_guard
-from tests.guard_server.servers import REPO, start_llama_cpp_server, start_text_only_server
+from tests.guard_server.servers import (
+    REPO,
+    start_llama_cpp_server,
+    start_text_only_server,
+    start_transformers_serve,
+    transformers_serve_available,
+)
 
 SCRIPT = REPO / "scripts" / "llama_cpp_wheel.py"
 API_KEY_ENV = "STEWARD_TEST_GUARD_API_KEY"
@@ -110,12 +116,22 @@ def doomed_llama_server(ggufs, tmp_path):
 
 @pytest.fixture(scope="session")
 def text_only_servers(checkpoints, tmp_path_factory):
-    """A completions server without log-probabilities per scripted checkpoint."""
+    """A completions server without log-probabilities per scripted checkpoint: `transformers
+    serve` when transformers[serving] and accelerate are installed, else the tests' own
+    stdlib server that answers the same way (`text_only_server.py`)."""
     workdir = tmp_path_factory.mktemp("text-servers")
-    servers = {
-        name: start_text_only_server(checkpoints[name], workdir)
-        for name in ("guard-unsafe", "guard-safe")
-    }
+    start = start_transformers_serve if transformers_serve_available() else start_text_only_server
+    servers = {name: start(checkpoints[name], workdir) for name in ("guard-unsafe", "guard-safe")}
     yield servers
     for server in servers.values():
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def misbehaving_server(checkpoints, tmp_path_factory):
+    """The stdlib server, whose /broken/, /babble/ and /failing/ paths answer badly."""
+    server = start_text_only_server(
+        checkpoints["guard-safe"], tmp_path_factory.mktemp("misbehaving-server")
+    )
+    yield server
+    server.stop()

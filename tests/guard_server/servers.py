@@ -29,6 +29,8 @@ class ServerProcess:
     port: int
     log: Path
     started_in_s: float = 0.0
+    # The model name requests must carry ("" for servers that take any).
+    model_name: str = ""
 
     @property
     def base_url(self) -> str:
@@ -127,6 +129,47 @@ def start_llama_cpp_server(
         wait_s=wait_s,
         headers=headers,
     )
+
+
+def transformers_serve_available() -> bool:
+    """`transformers serve` needs transformers[serving] (openai, fastapi, uvicorn) and, to
+    place the model on a device, accelerate."""
+    from importlib.util import find_spec
+
+    from transformers.utils.import_utils import is_serve_available
+
+    return is_serve_available() and find_spec("accelerate") is not None
+
+
+def start_transformers_serve(
+    model_dir: Path, workdir: Path, *, wait_s: float = 180
+) -> ServerProcess:
+    """`transformers serve` with the checkpoint preloaded, offline, on the CPU."""
+    port = free_port()
+    executable = Path(sys.executable).with_name("transformers")
+    command = [
+        str(executable),
+        "serve",
+        str(model_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--device",
+        "cpu",
+        "--dtype",
+        "float32",
+    ]
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    server = _start(
+        command,
+        port,
+        workdir / f"transformers-serve-{port}.log",
+        ready_path="/health",
+        wait_s=wait_s,
+    )
+    server.model_name = str(model_dir)
+    return server
 
 
 def start_text_only_server(model_dir: Path, workdir: Path, *, wait_s: float = 120) -> ServerProcess:

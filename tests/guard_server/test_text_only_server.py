@@ -17,9 +17,10 @@ def scan(guard, count=3):
     [("guard-unsafe", "unsafe", ["S1", "S10"]), ("guard-safe", "safe", [])],
 )
 def test_verdict_from_the_text_without_p_unsafe(text_only_servers, name, verdict, categories):
-    # Like `transformers serve`, this server puts <|begin_of_text|> in front of every prompt
-    # (hence the client's default strip_bos).
-    guard = client(text_only_servers[name].base_url, name)
+    # `transformers serve` (and its stand-in) put <|begin_of_text|> in front of every prompt,
+    # hence the client's default strip_bos; the preloaded model is named by its path.
+    server = text_only_servers[name]
+    guard = client(server.base_url, server.model_name or name)
 
     results = scan(guard)
 
@@ -34,8 +35,8 @@ def test_verdict_from_the_text_without_p_unsafe(text_only_servers, name, verdict
     ("prefix", "kind", "attempts"),
     [("broken", "malformed", 1), ("babble", "unexpected_text", 1), ("failing", "http_status", 3)],
 )
-def test_unusable_answers_are_errors(text_only_servers, prefix, kind, attempts):
-    server = text_only_servers["guard-safe"]
+def test_unusable_answers_are_errors(misbehaving_server, prefix, kind, attempts):
+    server = misbehaving_server
     guard = client(f"http://127.0.0.1:{server.port}/{prefix}/v1", "guard-safe", max_retries=2)
 
     results = scan(guard, 2)
