@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
+GGML_TYPE_F32 = 0  # llama.cpp's ggml_type for float32
 
 
 def free_port() -> int:
@@ -114,6 +115,10 @@ def start_llama_cpp_server(
                 "n_threads_batch": 1,
                 "logits_all": True,
                 "verbose": False,
+                # f32 keys and values (the default is f16), so that the cross-backend test
+                # measures the model, not the cache's rounding.
+                "type_k": GGML_TYPE_F32,
+                "type_v": GGML_TYPE_F32,
             }
             for alias, path in models.items()
         ],

@@ -14,9 +14,11 @@ from monitoring.guard.engine import LEAD_IN, GuardEngine
 from tests.guard_server.conftest import API_KEY_ENV
 from tests.guard_server.helpers import CATEGORIES, client, conversations
 
-# Both run in f32; what is left is the order of floating-point sums (llama.cpp's kernels vs
-# torch's), measured at about 1e-5 on these models.
-LOGPROB_TOLERANCE = 1e-3
+# Weights, activations and (see servers.py) llama.cpp's key/value cache all in f32: what is
+# left is the order of floating-point sums in llama.cpp's kernels vs torch's, measured at
+# 2.9e-6 at most over 60 top tokens (6 conversations, 2026-12-01). With llama.cpp's default
+# f16 cache it was 9.3e-4, as large as some gaps between the random model's top tokens.
+LOGPROB_TOLERANCE = 1e-4
 TOP_K = 5
 
 
