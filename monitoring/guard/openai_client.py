@@ -264,10 +264,11 @@ class OpenAIGuardClient:
             attempts = 0
             try:
                 body, attempts = await self._post_with_retries(http, prompt)
-                result = self._result(key, prompt, body, allowed)
             except _Failure as exc:
                 result = _failed(key, exc.kind, self._redact(str(exc)))
-                attempts = exc.attempts or attempts
+                attempts = exc.attempts
+            else:
+                result = self.read_answer(key, body, allowed)
             result.prompt = prompt
             result.attempts = attempts
             result.latency_ms = (time.perf_counter() - started) * 1000
@@ -341,7 +342,14 @@ class OpenAIGuardClient:
 
     # -- reading the answer ---------------------------------------------------------------
 
-    def _result(self, key: Any, prompt: str, body: Any, allowed: list[str]) -> ServerGuardResult:
+    def read_answer(self, key: Any, body: Any, allowed: list[str]) -> ServerGuardResult:
+        """The result for one decoded answer body; whatever cannot be read is an error."""
+        try:
+            return self._result(key, body, allowed)
+        except _Failure as exc:
+            return _failed(key, exc.kind, self._redact(str(exc)))
+
+    def _result(self, key: Any, body: Any, allowed: list[str]) -> ServerGuardResult:
         text, logprobs = _choice(body)
         for stop in STOP_TEXTS:
             text = text.split(stop, 1)[0]
