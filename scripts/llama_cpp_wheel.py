@@ -111,7 +111,9 @@ def log(message: str) -> None:
 
 
 def run(command: list[str], **options) -> None:
+    """Run a step; its output goes to stderr, so that stdout carries only the printed path."""
     log("$ " + " ".join(command))
+    options.setdefault("stdout", sys.stderr)
     completed = subprocess.run(command, check=False, **options)
     if completed.returncode:
         raise SetupError(f"{command[0]} {command[1:3]} exited with {completed.returncode}")

@@ -87,7 +87,9 @@ STOP_TEXTS = (END_OF_TURN, "<|end_of_text|>", "<|eom_id|>")
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Failures of the endpoint itself (what a circuit breaker counts), as opposed to answers that
 # came back but could not be used.
-ENDPOINT_FAILURES = frozenset({"connection", "timeout", "http_status", "malformed", "api_key"})
+ENDPOINT_FAILURES = frozenset(
+    {"connection", "timeout", "http_status", "malformed", "api_key", "unexpected_error"}
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,10 @@ class OpenAIGuardConfig:
     strip_bos: bool = True
     # Extra fields for the request body.
     extra_body: Mapping[str, Any] = field(default_factory=dict)
+    # Whether HTTP(S)_PROXY / NO_PROXY from the environment apply (a hosted API behind a
+    # corporate proxy); off by default so that a proxy meant for the web never sees guard
+    # traffic to a server on the local network.
+    use_env_proxy: bool = False
 
 
 @dataclass
@@ -126,8 +132,9 @@ class ServerGuardResult(GuardResult):
     logprobs_available: bool = False
     # The server's top tokens at the verdict position: [(text, logprob)], most likely first.
     top_tokens: list[tuple[str, float]] = field(default_factory=list)
-    # "" on success; else connection, timeout, http_status, malformed, api_key (the endpoint's
-    # failures), or not_a_guard, unexpected_text, prompt (the answer or the input's).
+    # "" on success; else connection, timeout, http_status, malformed, api_key,
+    # unexpected_error (ENDPOINT_FAILURES), or not_a_guard, unexpected_text, prompt (the
+    # answer or the input could not be used).
     failure_kind: str = ""
     attempts: int = 0
 
@@ -168,7 +175,8 @@ class OpenAIGuardClient:
         policy_key: str = "",
         with_descriptions: bool = False,
     ) -> list[ServerGuardResult]:
-        """One result per item, in order; never raises for an item's or the server's failure."""
+        """One result per item, in order; never raises for an item's or the server's failure.
+        Runs its own event loop: from code already inside one, await `ascan` instead."""
         return asyncio.run(
             self.ascan(
                 items,
@@ -220,7 +228,10 @@ class OpenAIGuardClient:
             )
             gate = asyncio.Semaphore(self.config.max_concurrency)
             async with httpx.AsyncClient(
-                timeout=timeout, limits=limits, headers=headers, trust_env=False
+                timeout=timeout,
+                limits=limits,
+                headers=headers,
+                trust_env=self.config.use_env_proxy,
             ) as http:
                 scored = await asyncio.gather(
                     *(
@@ -243,7 +254,7 @@ class OpenAIGuardClient:
                 self._url("models"),
                 headers=headers,
                 timeout=httpx.Timeout(self.config.timeout_s, connect=self.config.connect_timeout_s),
-                trust_env=False,
+                trust_env=self.config.use_env_proxy,
             )
         except httpx.HTTPError as exc:
             return self._redact(f"{type(exc).__name__}: {exc}")
@@ -267,6 +278,10 @@ class OpenAIGuardClient:
             except _Failure as exc:
                 result = _failed(key, exc.kind, self._redact(str(exc)))
                 attempts = exc.attempts
+            except Exception as exc:  # anything else still ends as this item's error
+                logger.exception("Guard endpoint %s: unexpected error", self.config.base_url)
+                message = self._redact(f"Unexpected error calling the guard server: {exc!r}")
+                result = _failed(key, "unexpected_error", message)
             else:
                 result = self.read_answer(key, body, allowed)
             result.prompt = prompt
@@ -275,7 +290,10 @@ class OpenAIGuardClient:
         if result.failure_kind:
             logger.warning("Guard endpoint %s: %s", self.config.base_url, result.error)
         if self.on_result is not None:
-            self.on_result(result)
+            try:
+                self.on_result(result)
+            except Exception:  # a failing observer must not lose the batch's results
+                logger.exception("Guard client: on_result failed")
         return result
 
     async def _post_with_retries(self, http: httpx.AsyncClient, prompt: str) -> tuple[Any, int]:
