@@ -2,7 +2,7 @@
 
 vLLM, SGLang, TGI, llama.cpp's server and hosted APIs all answer the legacy completions API,
 `POST {base_url}/completions`. This backend sends each conversation as the exact prompt
-Steward builds (`governance.policies.guard_prompt.guard_prompt`, not the server's chat
+Steward builds (`governance.policies.public.guard_prompt`, not the server's chat
 template) followed by the blank line the guard writes before its verdict, so that the first
 generated token is the verdict token, with temperature 0, a few tokens, and `logprobs` (the
 top-k log-probabilities of each generated token) when the server gives them.
@@ -57,13 +57,7 @@ from typing import Any
 
 import httpx
 
-from governance.policies.guard_prompt import (
-    BEGIN_OF_TEXT,
-    END_OF_TURN,
-    GuardCategory,
-    GuardPromptError,
-    guard_prompt,
-)
+from governance.policies.public import GuardCategory, GuardPromptError, guard_prompt
 from monitoring.guard.engine import (
     LEAD_IN,
     MAX_CODE_TOKENS,
@@ -74,6 +68,10 @@ from monitoring.guard.engine import (
 from monitoring.guard.parsing import parse_guard_answer
 
 logger = logging.getLogger(__name__)
+
+# Llama 3's special tokens, as they appear in the prompt's text and in some servers' answers.
+BEGIN_OF_TEXT = "<|begin_of_text|>"
+END_OF_TURN = "<|eot_id|>"
 
 # The texts of the verdict tokens, as the engine's `_single_token_ids` spells them.
 SAFE_TEXTS = frozenset(
