@@ -181,7 +181,8 @@ def vendor_dir() -> Path:
 def build_command(sdist: Path, out: Path) -> tuple[list[str], dict[str, str]]:
     command = [
         *("nice", "-n", "19", sys.executable, "-m", "pip", "wheel"),
-        *("--no-deps", "--wheel-dir", str(out), str(sdist)),
+        # pip's own wheel cache is keyed by the archive, not by CMAKE_ARGS: bypass it.
+        *("--no-deps", "--no-cache-dir", "--wheel-dir", str(out), str(sdist)),
     ]
     return command, {"CMAKE_BUILD_PARALLEL_LEVEL": str(os.cpu_count() or 2)}
 
