@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+LLAMA_STAMP := $(VENV)/.installed-llama-cpp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/steward
@@ -31,11 +32,16 @@ run: $(RUN_STAMP)
 	@HTTPS_ONLY=$${HTTPS_ONLY:-false} $(PY) manage.py serve
 
 ## test: install with dev extras, lint, and run the whole suite against PostgreSQL and Redis
-test: lint browser
+test: lint browser $(LLAMA_STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	STEWARD_ENV=development HTTPS_ONLY=false \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## llama.cpp's server for the guard-server tests: built once per machine into ~/.cache/steward
+$(LLAMA_STAMP): scripts/llama_cpp_wheel.py | $(DEV_STAMP)
+	$(PY) scripts/llama_cpp_wheel.py install
+	touch $@
 
 ## browser: Debian's Chromium for the Playwright tests (installed when missing and we are root)
 browser:
