@@ -46,6 +46,7 @@ Mapping onto the in-process engine (`monitoring.guard.engine`), so it can slot i
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import math
@@ -174,16 +175,26 @@ class OpenAIGuardClient:
         with_descriptions: bool = False,
     ) -> list[ServerGuardResult]:
         """One result per item, in order; never raises for an item's or the server's failure.
-        Runs its own event loop: from code already inside one, await `ascan` instead."""
-        return asyncio.run(
-            self.ascan(
-                items,
-                categories=categories,
-                role=role,
-                policy_key=policy_key,
-                with_descriptions=with_descriptions,
+        Runs its own event loop (in a helper thread when this thread already runs one, as
+        under an async framework); from async code, await `ascan` instead."""
+
+        def run() -> list[ServerGuardResult]:
+            return asyncio.run(
+                self.ascan(
+                    items,
+                    categories=categories,
+                    role=role,
+                    policy_key=policy_key,
+                    with_descriptions=with_descriptions,
+                )
             )
-        )
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return run()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(run).result()
 
     async def ascan(
         self,

@@ -133,3 +133,21 @@ def test_wrong_port(llama_server):
     assert [(r.verdict, r.failure_kind) for r in results] == [("error", "connection")] * 4
     assert all(r.attempts == 3 for r in results)
     assert "after 3 attempts" in results[0].error
+
+
+def test_scan_works_from_a_thread_that_already_runs_an_event_loop(llama_server):
+    """Playwright's sync API, notebooks and async frameworks keep a loop running in the
+    thread; `scan` must still answer there instead of raising."""
+    import asyncio
+
+    guard = client(llama_server.base_url, "guard-unsafe", api_key_env=API_KEY_ENV)
+
+    async def inside_a_loop():
+        return scan(guard, conversations(2))
+
+    # A thread of its own, so the test does not depend on what loop this thread runs.
+    answers: list = []
+    worker = threading.Thread(target=lambda: answers.append(asyncio.run(inside_a_loop())))
+    worker.start()
+    worker.join(timeout=60)
+    assert [result.verdict for result in answers[0]] == ["unsafe", "unsafe"]
