@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,17 @@ class AuditEventFilterSet(django_filters.FilterSet):
         field_name="actor__username", lookup_expr="iexact", label=_("Who")
     )
     action = django_filters.CharFilter(lookup_expr="istartswith", label=_("Action"))
-    since = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label=_("Since")
+    since = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("Since"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt", label=_("Until")
+    until = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
@@ -49,7 +56,13 @@ class ApiTokenFilterSet(django_filters.FilterSet):
     user = django_filters.CharFilter(
         field_name="user__username", lookup_expr="iexact", label=_("User")
     )
-    active = django_filters.BooleanFilter(method="filter_active", label=_("Active"))
+    active = django_filters.BooleanFilter(
+        method="filter_active",
+        label=_("State"),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Active")), ("false", _("Revoked or expired"))]
+        ),
+    )
 
     class Meta:
         model = ApiToken

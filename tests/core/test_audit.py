@@ -137,3 +137,12 @@ def test_audit_record_refuses_a_missing_actor_and_odd_verbs(make_user):
     with pytest.raises(ValueError, match=r"<entity>\.<verb>"):
         audit_record(actor=user, target=user, action="updated")
     assert not AuditEvent.objects.exists()
+
+
+def test_date_filters_take_plain_dates(api, make_user, history):
+    from django.utils import timezone
+
+    client = api(make_user(Role.LEGAL))
+    today = timezone.localdate().isoformat()
+    assert client.get(f"/api/v1/audit/?since={today}&until={today}").json()["count"] >= 3
+    assert client.get("/api/v1/audit/?until=2000-01-01").json()["count"] == 0
